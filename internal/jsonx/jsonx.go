@@ -13,7 +13,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"math/big"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -158,20 +161,99 @@ func Equal(a, b any) bool {
 			}
 		}
 		return true
-	case json.Number:
-		y, ok := b.(json.Number)
-		if !ok {
+	case json.Number, int, int64, float64:
+		xs, ok1 := numberLiteral(a)
+		ys, ok2 := numberLiteral(b)
+		if !ok1 || !ok2 {
 			return false
 		}
-		if x == y {
-			return true
-		}
-		fx, e1 := strconv.ParseFloat(string(x), 64)
-		fy, e2 := strconv.ParseFloat(string(y), 64)
-		return e1 == nil && e2 == nil && fx == fy
+		return numbersEqual(xs, ys)
 	default:
 		return a == b
 	}
+}
+
+// numberLiteral returns the JSON literal of a number value (json.Number or a
+// Go int, int64 or finite float64).
+func numberLiteral(v any) (string, bool) {
+	switch t := v.(type) {
+	case json.Number:
+		return string(t), true
+	case int:
+		return strconv.Itoa(t), true
+	case int64:
+		return strconv.FormatInt(t, 10), true
+	case float64:
+		if math.IsNaN(t) || math.IsInf(t, 0) {
+			return "", false
+		}
+		return strconv.FormatFloat(t, 'g', -1, 64), true
+	}
+	return "", false
+}
+
+func isIntLiteral(s string) bool {
+	s = strings.TrimPrefix(s, "-")
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// numbersEqual compares two number literals the way Python compares the
+// values json.loads makes of them: integers exactly, floats as float64, and
+// an integer against a float exactly (so 2**53+1 != 2**53 and 1 == 1.0).
+func numbersEqual(x, y string) bool {
+	if x == y {
+		return true
+	}
+	xi, yi := isIntLiteral(x), isIntLiteral(y)
+	switch {
+	case xi && yi:
+		return canonicalInt(x) == canonicalInt(y)
+	case xi || yi:
+		if yi {
+			x, y = y, x
+		}
+		f, err := strconv.ParseFloat(y, 64)
+		if err != nil && !errors.Is(err, strconv.ErrRange) {
+			return false
+		}
+		if math.IsInf(f, 0) || len(x) > 330 {
+			return false // no integer equals inf; huge integers exceed every float
+		}
+		n, ok := new(big.Int).SetString(x, 10)
+		if !ok {
+			return false
+		}
+		return new(big.Float).SetInt(n).Cmp(big.NewFloat(f)) == 0
+	default:
+		fx, e1 := strconv.ParseFloat(x, 64)
+		fy, e2 := strconv.ParseFloat(y, 64)
+		if (e1 != nil && !errors.Is(e1, strconv.ErrRange)) || (e2 != nil && !errors.Is(e2, strconv.ErrRange)) {
+			return false
+		}
+		return fx == fy
+	}
+}
+
+// canonicalInt normalises an integer literal: JSON forbids leading zeros, so
+// only "-0" needs care (and leading zeros from Go-built json.Number values).
+func canonicalInt(s string) string {
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimLeft(strings.TrimPrefix(s, "-"), "0")
+	if s == "" {
+		return "0"
+	}
+	if neg {
+		return "-" + s
+	}
+	return s
 }
 
 // SyntaxError describes why a document did not parse. Offset is the byte
@@ -398,6 +480,9 @@ func encode(b *bytes.Buffer, v any, ascii bool, indent string, level int) error 
 	case int64:
 		b.WriteString(strconv.FormatInt(t, 10))
 	case float64:
+		if math.IsNaN(t) || math.IsInf(t, 0) {
+			return fmt.Errorf("jsonx: cannot encode %v: not a JSON number", t)
+		}
 		b.WriteString(FormatFloat(t))
 	case *Object:
 		if t == nil {
@@ -468,11 +553,26 @@ func encode(b *bytes.Buffer, v any, ascii bool, indent string, level int) error 
 	return nil
 }
 
-// FormatFloat formats a float the way Python's repr does for the values the
-// API uses: integral values keep a ".0" suffix.
+// FormatFloat formats a float the way Python's repr does: the shortest
+// round-tripping digits, fixed notation for decimal exponents -4..15 (with a
+// ".0" suffix on integral values, e.g. 1000000.0), scientific notation
+// otherwise (1e+16, 1.5e-07), and "nan", "inf", "-inf".
 func FormatFloat(f float64) string {
-	s := strconv.FormatFloat(f, 'g', -1, 64)
-	if !bytes.ContainsAny([]byte(s), ".eEnN") {
+	switch {
+	case math.IsNaN(f):
+		return "nan"
+	case math.IsInf(f, 1):
+		return "inf"
+	case math.IsInf(f, -1):
+		return "-inf"
+	}
+	sci := strconv.FormatFloat(f, 'e', -1, 64)
+	exp, _ := strconv.Atoi(sci[strings.LastIndexByte(sci, 'e')+1:])
+	if exp < -4 || exp >= 16 {
+		return sci
+	}
+	s := strconv.FormatFloat(f, 'f', -1, 64)
+	if !strings.Contains(s, ".") {
 		s += ".0"
 	}
 	return s

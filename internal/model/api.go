@@ -92,3 +92,19 @@ type Settings struct {
 	ActiveAgentProfileID *string
 	Misc                 *jsonx.Object // opaque, never nil
 }
+
+// Format prints the error like Error for every verb (%v, %+v, %#v, %s, %q),
+// so input values can never leak through fmt.
+func (e *ValidationError) Format(f fmt.State, verb rune) { _, _ = fmt.Fprint(f, e.Error()) }
+
+// String describes the item without its input value.
+func (it ErrorItem) String() string { return fmt.Sprintf("%v: %s (%s)", it.Loc, it.Msg, it.Type) }
+
+// Format prints the item without its input value for every verb.
+func (it ErrorItem) Format(f fmt.State, verb rune) { _, _ = fmt.Fprint(f, it.String()) }
+
+// String hides the token.
+func (Sealed) String() string { return "<sealed secret>" }
+
+// Format hides the token for every verb.
+func (s Sealed) Format(f fmt.State, verb rune) { _, _ = fmt.Fprint(f, s.String()) }

@@ -6,10 +6,28 @@ package store
 import (
 	"context"
 	"errors"
+	"time"
 )
 
 // ErrNotExist is returned when a file is absent.
 var ErrNotExist = errors.New("store: file does not exist")
+
+// ErrBusy is returned by Locked when the lock could not be acquired within
+// the lock's timeout (ProfilesLockTimeout for ProfilesLock); the server
+// answers 503 "Profile store is busy. Please retry.".
+var ErrBusy = errors.New("store: lock is busy")
+
+// ErrInvalidName is returned for a file, directory or lock name that is not a
+// clean relative slash-separated path inside the data directory.
+var ErrInvalidName = errors.New("store: invalid name")
+
+// ErrTxDone is returned by a Tx used after its Locked call returned.
+var ErrTxDone = errors.New("store: transaction already finished")
+
+// ProfilesLockTimeout is how long Locked waits for ProfilesLock before it
+// gives up with ErrBusy (upstream's filelock timeout). Other locks wait until
+// the context is done.
+const ProfilesLockTimeout = 30 * time.Second
 
 // Lock names, as upstream names its lock files.
 const (
@@ -45,7 +63,10 @@ type Store interface {
 	// Locked runs fn while holding the named lock exclusively: serialised
 	// within the process and, for the file store, across processes with
 	// flock on the lock file. Writes made through tx are durable when
-	// Locked returns nil.
+	// Locked returns nil; they are applied as they are made, so an error
+	// returned by fn does not undo earlier writes. Waiting for the lock
+	// respects ctx (its error is returned); ProfilesLock gives up with
+	// ErrBusy after ProfilesLockTimeout.
 	Locked(ctx context.Context, lock string, fn func(tx Tx) error) error
 	// Close releases resources.
 	Close() error
