@@ -87,7 +87,7 @@ func TestAPIError_SentinelMapping(t *testing.T) {
 		},
 		{
 			name: "500 unhandled", method: "GET", path: "/api/settings", status: 500,
-			body: `{"detail":"Internal Server Error","exception":"boom","error_id":"0123456789abcdef0123456789abcdef"}`,
+			body:      `{"detail":"Internal Server Error","exception":"boom","error_id":"0123456789abcdef0123456789abcdef"}`,
 			call:      func(w *Workspace) error { _, err := w.Settings(context.Background(), Redacted); return err },
 			isNot:     []error{ErrNotFound, ErrConflict, ErrUnauthorized},
 			wantError: "agent-server: GET /api/settings: 500: Internal Server Error (boom)",

@@ -62,13 +62,23 @@ type AgentSettings struct {
 	// MCPConfig is agent_settings.mcp_config (never nil).
 	MCPConfig mcp.Config
 
-	raw json.RawMessage
+	raw *rawDoc
 }
 
 // Raw returns a copy of the agent_settings document as received from the
 // server (before client-side migration). It holds secrets in the exposure
 // mode of the request — plaintext for Plaintext; do not log it.
-func (a AgentSettings) Raw() json.RawMessage { return append(json.RawMessage(nil), a.raw...) }
+func (a AgentSettings) Raw() json.RawMessage {
+	if a.raw == nil {
+		return nil
+	}
+	return append(json.RawMessage(nil), a.raw.b...)
+}
+
+// rawDoc holds a raw document behind a pointer, so that reflection-based
+// printing of an AgentSettings nested in an unexported field shows only an
+// address.
+type rawDoc struct{ b []byte }
 
 // IsACP reports whether the agent is the ACP variant.
 func (a AgentSettings) IsACP() bool { return a.AgentKind == AgentKindACP }
@@ -266,7 +276,7 @@ func parseAgentSettings(raw json.RawMessage) (*AgentSettings, error) {
 	a := &AgentSettings{
 		SchemaVersion: AgentSettingsSchemaVersion,
 		AgentKind:     kind,
-		raw:           append(json.RawMessage(nil), raw...),
+		raw:           &rawDoc{b: append([]byte(nil), raw...)},
 		MCPConfig:     mcp.Config{},
 	}
 	if l, ok := doc["llm"]; ok && string(l) != "null" {

@@ -100,8 +100,8 @@ func (w *Workspace) do(ctx context.Context, c *call) ([]byte, error) {
 	req := w.rc.R()
 	req.SetContext(ctx)
 	h := req.Header
-	if w.keyHeader != nil {
-		h[canonSessionKey] = w.keyHeader
+	if w.cred != nil && w.cred.header != nil {
+		h[canonSessionKey] = w.cred.header
 	}
 	if w.userAgent != nil {
 		h[canonUserAgent] = w.userAgent
@@ -134,8 +134,8 @@ func (w *Workspace) do(ctx context.Context, c *call) ([]byte, error) {
 
 func (w *Workspace) scrubList(extra []string) []string {
 	out := make([]string, 0, len(extra)+1)
-	if w.apiKey.IsSet() {
-		out = append(out, w.apiKey.Reveal())
+	if k := w.key(); k.IsSet() {
+		out = append(out, k.Reveal())
 	}
 	for _, s := range extra {
 		if len(s) >= 4 { // scrubbing very short strings would mangle ordinary text

@@ -75,10 +75,9 @@ const redactionMarker = secret.Marker
 type Workspace struct {
 	host                                string // scheme://host[:port][/path], no trailing "/"
 	workingDir                          string
-	apiKey                              secret.Str
-	keyHeader                           []string // shared, read-only value slice for HeaderSessionAPIKey; nil without key
-	userAgent                           []string // shared, read-only value slice for User-Agent
-	exposePlain, exposeEnc, contentJSON []string // shared, read-only header values
+	cred                                *credentials // behind a pointer so reflection-based printing shows an address
+	userAgent                           []string     // shared, read-only value slice for User-Agent
+	exposePlain, exposeEnc, contentJSON []string     // shared, read-only header values
 	rc                                  *resty.Client
 	inner                               *http.Client // the client retryablehttp uses for each attempt
 	logger                              *slog.Logger
@@ -272,7 +271,7 @@ func newWorkspace(cfg config) (*Workspace, error) {
 	w := &Workspace{
 		host:        host,
 		workingDir:  cfg.workingDir,
-		apiKey:      secret.Str(cfg.apiKey),
+		cred:        &credentials{key: secret.Str(cfg.apiKey)},
 		logger:      cfg.logger,
 		maxWait:     cfg.maxWait,
 		waitHook:    cfg.waitHook,
@@ -281,7 +280,7 @@ func newWorkspace(cfg config) (*Workspace, error) {
 		contentJSON: []string{"application/json"},
 	}
 	if cfg.apiKey != "" {
-		w.keyHeader = []string{cfg.apiKey}
+		w.cred.header = []string{cfg.apiKey}
 	}
 	if cfg.userAgent != "" {
 		w.userAgent = []string{cfg.userAgent}
@@ -349,16 +348,30 @@ func (w *Workspace) WorkingDir() string {
 }
 
 // HasAPIKey reports whether a session key is configured.
-func (w *Workspace) HasAPIKey() bool { return w != nil && w.apiKey.IsSet() }
+func (w *Workspace) HasAPIKey() bool { return w != nil && w.key().IsSet() }
+
+// credentials holds the session key.
+type credentials struct {
+	key    secret.Str
+	header []string // shared, read-only value slice for HeaderSessionAPIKey; nil without key
+}
+
+// key returns the session key ("" for a zero Workspace).
+func (w *Workspace) key() secret.Str {
+	if w.cred == nil {
+		return ""
+	}
+	return w.cred.key
+}
 
 // AuthHeaders returns a fresh copy of the authentication headers:
 // {"X-Session-API-Key": key}, or an empty map without a key. The map holds
 // the key in plaintext; do not log it.
 func (w *Workspace) AuthHeaders() map[string]string {
-	if w == nil || !w.apiKey.IsSet() {
+	if w == nil || !w.key().IsSet() {
 		return map[string]string{}
 	}
-	return map[string]string{HeaderSessionAPIKey: w.apiKey.Reveal()}
+	return map[string]string{HeaderSessionAPIKey: w.key().Reveal()}
 }
 
 // CloseIdleConnections closes idle connections of the underlying transport.
@@ -371,7 +384,7 @@ func (w *Workspace) CloseIdleConnections() {
 // String describes the workspace with the key redacted.
 func (w Workspace) String() string {
 	return fmt.Sprintf("workspace.Workspace{host: %q, api_key: %q, working_dir: %q}",
-		w.host, w.apiKey.String(), w.workingDir)
+		w.host, w.key().String(), w.workingDir)
 }
 
 // GoString is the %#v form, with the key redacted.
@@ -391,7 +404,7 @@ func (w Workspace) Format(f fmt.State, verb rune) {
 func (w Workspace) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("host", w.host),
-		slog.String("api_key", w.apiKey.String()),
+		slog.String("api_key", w.key().String()),
 		slog.String("working_dir", w.workingDir),
 	)
 }
@@ -399,7 +412,7 @@ func (w Workspace) LogValue() slog.Value {
 // MarshalJSON encodes the public description with the key redacted.
 func (w Workspace) MarshalJSON() ([]byte, error) {
 	var key any
-	if w.apiKey.IsSet() {
+	if w.key().IsSet() {
 		key = redactionMarker
 	}
 	return marshalNoEscape(map[string]any{"host": w.host, "api_key": key, "working_dir": w.workingDir})

@@ -11,12 +11,12 @@ import (
 )
 
 type vector struct {
-	Name         string `json:"name"`
-	Key          string `json:"oh_secret_key"`
-	DerivedKey   string `json:"derived_fernet_key"`
-	Plaintext    string `json:"plaintext"`
-	Token        string `json:"token"`
-	Valid        bool   `json:"valid"`
+	Name       string `json:"name"`
+	Key        string `json:"oh_secret_key"`
+	DerivedKey string `json:"derived_fernet_key"`
+	Plaintext  string `json:"plaintext"`
+	Token      string `json:"token"`
+	Valid      bool   `json:"valid"`
 }
 
 func loadVectors(t *testing.T) []vector {

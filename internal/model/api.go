@@ -75,6 +75,7 @@ type ErrorItem struct {
 // contains input values.
 type ValidationError struct{ Items []ErrorItem }
 
+// Error lists the locations and messages of the items, never their inputs.
 func (e *ValidationError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d validation error(s)", len(e.Items))

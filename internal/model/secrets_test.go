@@ -385,6 +385,10 @@ func TestValidationErrorsNeverLeakSecrets(t *testing.T) {
 		`{"llm":{"model":"m","api_key":"SUPERSECRETVALUE","top_p":5}}`,
 		`{"agent_context":{"secrets":{"K":{"kind":"LookupSecret","headers":{"Authorization":"SUPERSECRETVALUE"}}}}}`,
 		`{"agent_kind":"SUPERSECRETVALUE"}`,
+		`{"mcp_config":{"s":{"command":"c","env":{"K":["SUPERSECRETVALUE"]}}}}`,
+		`{"mcp_config":{"s":"SUPERSECRETVALUE"}}`,
+		`{"agent_context":{"secrets":{"K":["SUPERSECRETVALUE"]}}}`,
+		`{"llm":{"model":"m","api_key":{"v":"SUPERSECRETVALUE"}}}`,
 		`{"verification":{"critic_api_key":"SUPERSECRETVALUE","critic_mode":"SUPERSECRETVALUE"}}`,
 	}
 	for _, d := range docs {

@@ -59,7 +59,11 @@ func (v *vctx) modelError(m *model, out *jsonx.Object, loc []any, msg string) {
 }
 
 // typeError records the pydantic error for a value of the wrong JSON type.
+// Where a secret can occur, only scalar non-string inputs are echoed.
 func (v *vctx) typeError(t *typ, in any, loc []any) {
+	if t.hasSecret || t.secret != noSecret {
+		in = redactedExtra(in)
+	}
 	switch t.kind {
 	case kString:
 		if len(t.enum) > 0 {

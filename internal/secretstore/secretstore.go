@@ -75,6 +75,9 @@ type Secrets struct {
 	// leader is a one-slot semaphore: whoever fills it commits the queue.
 	leader chan struct{}
 
+	// wbuf is the commit leader's render buffer.
+	wbuf []byte
+
 	warnPlain  sync.Once
 	firstParse sync.Once
 }
@@ -437,23 +440,41 @@ func (s *Secrets) submit(ctx context.Context, o *op) error {
 			s.lead(ctx, o)
 			<-s.leader
 		case <-ctx.Done():
-			s.qmu.Lock()
-			removed := false
-			for i, q := range s.queue {
-				if q == o {
-					s.queue = append(s.queue[:i:i], s.queue[i+1:]...)
-					removed = true
-					break
-				}
-			}
-			s.qmu.Unlock()
-			if removed {
+			if s.dequeue(o) {
 				return ctx.Err()
 			}
-			// A leader already took it: its outcome is decided there.
-			return <-o.done
+			// A leader has taken o: wait for its answer, unless it hands o
+			// back (its own context ended before the lock was taken).
+			select {
+			case err := <-o.done:
+				return err
+			case s.leader <- struct{}{}:
+				// No leader in flight now: o is answered or back in the queue.
+				var err error
+				select {
+				case err = <-o.done:
+				default:
+					s.dequeue(o)
+					err = ctx.Err()
+				}
+				<-s.leader
+				return err
+			}
 		}
 	}
+}
+
+// dequeue removes o from the queue, reporting whether it was there.
+func (s *Secrets) dequeue(o *op) bool {
+	s.qmu.Lock()
+	defer s.qmu.Unlock()
+	for i, q := range s.queue {
+		if q == o {
+			s.queue = append(s.queue[:i:i], s.queue[i+1:]...)
+			return true
+		}
+	}
+	return false
 }
 
 // lead commits everything queued. When the lock wait is abandoned because
@@ -743,8 +764,12 @@ func (s *Secrets) render(p *plan, sizeHint int) ([]byte, error) {
 		}
 		p.versFrag = reindent(b, "  ")
 	}
-	var buf bytes.Buffer
-	buf.Grow(sizeHint + 1024)
+	// The leader's buffer is reused across writes (stores do not keep the
+	// slice passed to Write); an oversized one is dropped.
+	if cap(s.wbuf) < sizeHint+1024 || cap(s.wbuf) > 4*(sizeHint+1024) {
+		s.wbuf = make([]byte, 0, sizeHint+sizeHint/8+1024)
+	}
+	buf := bytes.NewBuffer(s.wbuf[:0])
 	buf.WriteString("{\n  \"custom_secrets\": ")
 	if len(p.entries) == 0 {
 		buf.WriteString("{}")
@@ -774,5 +799,6 @@ func (s *Secrets) render(p *plan, sizeHint int) ([]byte, error) {
 		buf.Write(p.versFrag)
 	}
 	buf.WriteString("\n}")
-	return buf.Bytes(), nil
+	s.wbuf = buf.Bytes()
+	return s.wbuf, nil
 }

@@ -97,6 +97,10 @@ func TestPutGetListDelete(t *testing.T) {
 			_, err = s.Get(ctx, "../x")
 			require.ErrorIs(t, err, ErrNotFound)
 			require.ErrorIs(t, s.Delete(ctx, "BAD NAME"), ErrNotFound)
+			require.ErrorIs(t, s.Put(ctx, "U", "bad\xff", nil), ErrInvalidUTF8)
+			require.ErrorIs(t, s.Put(ctx, "U", "ok", sp("bad\xc3")), ErrInvalidUTF8)
+			_, err = s.Get(ctx, "U")
+			require.ErrorIs(t, err, ErrNotFound)
 
 			// Mutating a returned description does not touch the store.
 			require.NoError(t, s.Put(ctx, "D", "v", sp("desc")))
@@ -337,9 +341,9 @@ func TestUnloadableFile(t *testing.T) {
 
 func TestLoadableEdgeFiles(t *testing.T) {
 	cases := map[string][]string{
-		`{}`:                        nil,
-		`{"other": 1}`:              nil,
-		`{"custom_secrets": {}}`:    nil,
+		`{}`:                     nil,
+		`{"other": 1}`:           nil,
+		`{"custom_secrets": {}}`: nil,
 		`{"custom_secrets": {"A": "x"}, "_credential_versions": 5}`:        {"A"},
 		`{"custom_secrets": {"A": "x"}, "_credential_versions": {"A": 5}}`: {"A"},
 	}
@@ -863,4 +867,48 @@ func TestFileMatchesUpstreamShape(t *testing.T) {
 	b, err := json.Marshal(items)
 	require.NoError(t, err)
 	require.JSONEq(t, `[{"Name":"GITHUB_TOKEN","Description":"GitHub PAT"},{"Name":"EMPTY_ONE","Description":null}]`, string(b))
+}
+
+// TestCancelLeaderAndTakenFollower: both the leader and a follower whose op
+// the leader had taken give up while the lock is held elsewhere; neither
+// hangs and nothing is applied.
+func TestCancelLeaderAndTakenFollower(t *testing.T) {
+	st := store.NewMemory()
+	s := New(st, nil, nil)
+	held := make(chan struct{})
+	release := make(chan struct{})
+	holder := make(chan error, 1)
+	go func() {
+		holder <- st.Locked(ctx, store.SecretsLock, func(store.Tx) error { close(held); <-release; return nil })
+	}()
+	<-held
+
+	s.leader <- struct{}{} // keep both callers queued
+	c1, cancel1 := context.WithCancel(ctx)
+	c2, cancel2 := context.WithCancel(ctx)
+	out := make(chan error, 2)
+	go func() { out <- s.Put(c1, "ONE", "1", nil) }()
+	waitQueue(t, s, 1)
+	go func() { out <- s.Put(c2, "TWO", "2", nil) }()
+	waitQueue(t, s, 2)
+	<-s.leader
+	waitQueue(t, s, 0) // one of them leads with both ops, blocked on the lock
+	cancel1()
+	cancel2()
+	for i := 0; i < 2; i++ {
+		select {
+		case err := <-out:
+			require.ErrorIs(t, err, context.Canceled)
+		case <-time.After(10 * time.Second):
+			t.Fatal("a cancelled Put hangs")
+		}
+	}
+	close(release)
+	require.NoError(t, <-holder)
+	items, err := s.List(ctx)
+	require.NoError(t, err)
+	require.Empty(t, items)
+	s.qmu.Lock()
+	require.Empty(t, s.queue)
+	s.qmu.Unlock()
 }

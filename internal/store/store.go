@@ -77,7 +77,8 @@ type Tx interface {
 	// Read returns a file's content; ErrNotExist when absent.
 	Read(name string) ([]byte, error)
 	// Write replaces a file atomically (temp file 0600 → write → fsync →
-	// rename → fsync dir for the file store).
+	// rename → fsync dir for the file store), creating missing directories
+	// (0700). data is not retained after Write returns.
 	Write(name string, data []byte) error
 	// Remove deletes a file; ErrNotExist when absent.
 	Remove(name string) error
