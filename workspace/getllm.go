@@ -109,11 +109,11 @@ func (w *Workspace) GetLLM(ctx context.Context, opts ...LLMOption) (*llm.LLM, er
 		if err != nil {
 			return nil, err
 		}
-		env, err := parseSettingsEnvelope(c, body)
+		ap, err := probeActiveProfile(c, body)
 		if err != nil {
 			return nil, err
 		}
-		if ap := env.activeProfile(); ap != nil && *ap != "" {
+		if ap != nil && *ap != "" {
 			p, err := w.profileConfig(ctx, *ap)
 			if err != nil {
 				return nil, err
@@ -126,11 +126,11 @@ func (w *Workspace) GetLLM(ctx context.Context, opts ...LLMOption) (*llm.LLM, er
 		if err != nil {
 			return nil, err
 		}
-		env, err = parseSettingsEnvelope(c2, body)
+		env, err := parseSettingsEnvelope(c2, body)
 		if err != nil {
 			return nil, err
 		}
-		agent, err := parseAgentSettings(env.AgentSettings)
+		agent, err := parseAgentSettings(env.AgentSettings, partLLM)
 		if err != nil {
 			return nil, &opError{method: c2.method, path: c2.path, err: err}
 		}

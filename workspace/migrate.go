@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"sort"
 	"strings"
@@ -71,6 +72,9 @@ func decodeAny(raw []byte) (any, error) {
 	var v any
 	if err := d.Decode(&v); err != nil {
 		return nil, errors.New("malformed JSON")
+	}
+	if _, err := d.Token(); err != io.EOF {
+		return nil, errors.New("malformed JSON: trailing data")
 	}
 	return v, nil
 }

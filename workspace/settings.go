@@ -111,14 +111,81 @@ type settingsWire struct {
 	MiscSettings         json.RawMessage `json:"misc_settings"`
 }
 
+// jsonShape records the first byte of a member's JSON value (0: absent)
+// without copying it.
+type jsonShape byte
+
+// UnmarshalJSON records the value's first byte.
+func (j *jsonShape) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 {
+		*j = jsonShape(b[0])
+	}
+	return nil
+}
+
+// settingsProbe is the cheap view of a SettingsResponse used when only
+// active_profile matters: members are type-checked, not copied.
+type settingsProbe struct {
+	AgentSettings        jsonShape       `json:"agent_settings"`
+	ConversationSettings jsonShape       `json:"conversation_settings"`
+	LLMAPIKeyIsSet       jsonShape       `json:"llm_api_key_is_set"`
+	ActiveProfile        json.RawMessage `json:"active_profile"`
+	ActiveAgentProfileID jsonShape       `json:"active_agent_profile_id"`
+	MiscSettings         jsonShape       `json:"misc_settings"`
+}
+
+func shapeOf(raw json.RawMessage) jsonShape {
+	if len(raw) == 0 {
+		return 0
+	}
+	return jsonShape(raw[0])
+}
+
 // invalid builds an ErrInvalidResponse error for a 2xx body of c.
 func invalid(c *call, format string, args ...any) error {
 	return &opError{method: c.method, path: c.path, err: fmt.Errorf("%w: "+format, append([]any{ErrInvalidResponse}, args...)...)}
 }
 
-// parseSettingsEnvelope validates the SettingsResponse members (required:
-// agent_settings, conversation_settings objects, llm_api_key_is_set boolean)
-// without decoding agent_settings.
+// checkSettingsShapes validates the SettingsResponse members: required
+// agent_settings and conversation_settings objects and llm_api_key_is_set
+// boolean; optional string-or-null pointers and misc_settings object.
+func checkSettingsShapes(c *call, agent, conv, keySet, active, agentProfile, misc jsonShape) error {
+	switch {
+	case agent != '{':
+		return invalid(c, "member %q is required and must be an object", "agent_settings")
+	case conv != '{':
+		return invalid(c, "member %q is required and must be an object", "conversation_settings")
+	case keySet != 't' && keySet != 'f':
+		return invalid(c, "member %q is required and must be a boolean", "llm_api_key_is_set")
+	case active != 0 && active != 'n' && active != '"':
+		return invalid(c, "member %q must be a string or null", "active_profile")
+	case agentProfile != 0 && agentProfile != 'n' && agentProfile != '"':
+		return invalid(c, "member %q must be a string or null", "active_agent_profile_id")
+	case misc != 0 && misc != 'n' && misc != '{':
+		return invalid(c, "member %q must be an object", "misc_settings")
+	}
+	return nil
+}
+
+// probeActiveProfile validates a SettingsResponse and returns its
+// active_profile without decoding the settings documents.
+func probeActiveProfile(c *call, body []byte) (*string, error) {
+	if !isObject(body) {
+		return nil, invalid(c, "body is not a JSON object")
+	}
+	var p settingsProbe
+	if err := json.Unmarshal(body, &p); err != nil {
+		return nil, invalid(c, "malformed JSON")
+	}
+	if err := checkSettingsShapes(c, p.AgentSettings, p.ConversationSettings, p.LLMAPIKeyIsSet,
+		shapeOf(p.ActiveProfile), p.ActiveAgentProfileID, p.MiscSettings); err != nil {
+		return nil, err
+	}
+	return optString(p.ActiveProfile), nil
+}
+
+// parseSettingsEnvelope validates the SettingsResponse members without
+// decoding agent_settings.
 func parseSettingsEnvelope(c *call, body []byte) (*settingsWire, error) {
 	var w settingsWire
 	if !isObject(body) {
@@ -127,32 +194,13 @@ func parseSettingsEnvelope(c *call, body []byte) (*settingsWire, error) {
 	if err := json.Unmarshal(body, &w); err != nil {
 		return nil, invalid(c, "malformed JSON")
 	}
-	if !isObject(w.AgentSettings) {
-		return nil, invalid(c, "member %q is required and must be an object", "agent_settings")
-	}
-	if !isObject(w.ConversationSettings) {
-		return nil, invalid(c, "member %q is required and must be an object", "conversation_settings")
-	}
-	if s := string(w.LLMAPIKeyIsSet); s != "true" && s != "false" {
-		return nil, invalid(c, "member %q is required and must be a boolean", "llm_api_key_is_set")
-	}
-	if !isOptString(w.ActiveProfile) {
-		return nil, invalid(c, "member %q must be a string or null", "active_profile")
-	}
-	if !isOptString(w.ActiveAgentProfileID) {
-		return nil, invalid(c, "member %q must be a string or null", "active_agent_profile_id")
-	}
-	if len(w.MiscSettings) > 0 && string(w.MiscSettings) != "null" && !isObject(w.MiscSettings) {
-		return nil, invalid(c, "member %q must be an object", "misc_settings")
+	if err := checkSettingsShapes(c, shapeOf(w.AgentSettings), shapeOf(w.ConversationSettings), shapeOf(w.LLMAPIKeyIsSet),
+		shapeOf(w.ActiveProfile), shapeOf(w.ActiveAgentProfileID), shapeOf(w.MiscSettings)); err != nil {
+		return nil, err
 	}
 	return &w, nil
 }
 
-func isOptString(raw json.RawMessage) bool {
-	return len(raw) == 0 || string(raw) == "null" || raw[0] == '"'
-}
-
-func (w *settingsWire) activeProfile() *string { return optString(w.ActiveProfile) }
 
 func optString(raw json.RawMessage) *string {
 	if len(raw) == 0 || string(raw) == "null" {
@@ -171,7 +219,7 @@ func parseSettings(c *call, body []byte) (*Settings, error) {
 	if err != nil {
 		return nil, err
 	}
-	agent, err := parseAgentSettings(w.AgentSettings)
+	agent, err := parseAgentSettings(w.AgentSettings, partLLM|partMCP|partRaw)
 	if err != nil {
 		return nil, &opError{method: c.method, path: c.path, err: err}
 	}
@@ -183,7 +231,7 @@ func parseSettings(c *call, body []byte) (*Settings, error) {
 		AgentSettings:        *agent,
 		ConversationSettings: conv,
 		LLMAPIKeyIsSet:       string(w.LLMAPIKeyIsSet) == "true",
-		ActiveProfile:        w.activeProfile(),
+		ActiveProfile:        optString(w.ActiveProfile),
 		ActiveAgentProfileID: optString(w.ActiveAgentProfileID),
 		MiscSettings:         map[string]any{},
 	}
@@ -261,38 +309,93 @@ func schemaVersion(raw json.RawMessage) (int, error) {
 	return n, nil
 }
 
+// agentParts selects what parseAgentSettings decodes.
+type agentParts uint8
+
+const (
+	partLLM agentParts = 1 << iota // decode and validate llm
+	partMCP                        // decode and validate mcp_config
+	partRaw                        // keep raw (which the caller hands over) for AgentSettings.Raw
+)
+
+// agentWire is the fast-path view of a current (schema 5) agent_settings
+// document: only the members the client types are copied.
+type agentWire struct {
+	SchemaVersion json.RawMessage `json:"schema_version"`
+	AgentKind     json.RawMessage `json:"agent_kind"`
+	LLM           json.RawMessage `json:"llm"`
+	MCPConfig     json.RawMessage `json:"mcp_config"`
+}
+
 // parseAgentSettings runs the client-side migration (persistence.md §8.2)
-// and decodes the typed members.
-func parseAgentSettings(raw json.RawMessage) (*AgentSettings, error) {
-	doc, err := decodeObjectMap(raw)
+// and decodes the requested typed members. A current document takes a fast
+// path that copies only llm and mcp_config; an older one is migrated as a
+// whole.
+func parseAgentSettings(raw json.RawMessage, parts agentParts) (*AgentSettings, error) {
+	if !isObject(raw) {
+		return nil, fmt.Errorf("%w: agent_settings: must be a JSON object", ErrInvalidResponse)
+	}
+	var wire agentWire
+	if err := json.Unmarshal(raw, &wire); err != nil {
+		return nil, fmt.Errorf("%w: agent_settings: malformed JSON object or member of the wrong type", ErrInvalidResponse)
+	}
+	v, err := schemaVersion(wire.SchemaVersion)
 	if err != nil {
 		return nil, fmt.Errorf("%w: agent_settings: %v", ErrInvalidResponse, err)
 	}
-	if err := migrateAgentSettings(doc); err != nil {
-		return nil, fmt.Errorf("%w: agent_settings: %v", ErrInvalidResponse, err)
-	}
 	var kind string
-	_ = json.Unmarshal(doc["agent_kind"], &kind) // migrateAgentSettings guarantees a string
+	if v < AgentSettingsSchemaVersion {
+		doc, err := decodeObjectMap(raw)
+		if err != nil {
+			return nil, fmt.Errorf("%w: agent_settings: %v", ErrInvalidResponse, err)
+		}
+		if err := migrateAgentSettings(doc); err != nil {
+			return nil, fmt.Errorf("%w: agent_settings: %v", ErrInvalidResponse, err)
+		}
+		_ = json.Unmarshal(doc["agent_kind"], &kind) // migrateAgentSettings guarantees a string
+		wire.LLM, wire.MCPConfig = doc["llm"], doc["mcp_config"]
+	} else {
+		if v > AgentSettingsSchemaVersion {
+			return nil, fmt.Errorf("%w: agent_settings: schema_version %d is newer than supported (%d)", ErrInvalidResponse, v, AgentSettingsSchemaVersion)
+		}
+		switch {
+		case len(wire.AgentKind) == 0:
+			kind = AgentKindOpenHands
+		case json.Unmarshal(wire.AgentKind, &kind) != nil:
+			return nil, fmt.Errorf("%w: agent_settings: agent_kind must be a string", ErrInvalidResponse)
+		}
+		switch kind {
+		case "llm":
+			kind = AgentKindOpenHands
+		case AgentKindOpenHands, AgentKindACP:
+		default:
+			return nil, fmt.Errorf("%w: agent_settings: unknown agent_kind %q", ErrInvalidResponse, kind)
+		}
+	}
 	a := &AgentSettings{
 		SchemaVersion: AgentSettingsSchemaVersion,
 		AgentKind:     kind,
-		raw:           &rawDoc{b: append([]byte(nil), raw...)},
 		MCPConfig:     mcp.Config{},
 	}
-	if l, ok := doc["llm"]; ok && string(l) != "null" {
-		a.LLM = new(llm.LLM)
-		if err := a.LLM.UnmarshalJSON(l); err != nil {
-			return nil, fmt.Errorf("%w: agent_settings.llm: %v", ErrInvalidResponse, err)
-		}
-		a.LLM.Normalize()
-		if err := a.LLM.Validate(); err != nil {
-			return nil, fmt.Errorf("%w: agent_settings.llm: %v", ErrInvalidResponse, err)
-		}
-	} else {
-		a.LLM = llm.Default()
+	if parts&partRaw != 0 {
+		a.raw = &rawDoc{b: raw}
 	}
-	if m, ok := doc["mcp_config"]; ok && string(m) != "null" {
-		if err := json.Unmarshal(m, &a.MCPConfig); err != nil {
+	if parts&partLLM != 0 {
+		if len(wire.LLM) > 0 && string(wire.LLM) != "null" {
+			a.LLM = new(llm.LLM)
+			if err := a.LLM.UnmarshalJSON(wire.LLM); err != nil {
+				return nil, fmt.Errorf("%w: agent_settings.llm: %v", ErrInvalidResponse, err)
+			}
+			a.LLM.Normalize()
+			if err := a.LLM.Validate(); err != nil {
+				return nil, fmt.Errorf("%w: agent_settings.llm: %v", ErrInvalidResponse, err)
+			}
+		} else {
+			a.LLM = llm.Default()
+		}
+	}
+	if parts&partMCP != 0 && len(wire.MCPConfig) > 0 && string(wire.MCPConfig) != "null" {
+		if err := a.MCPConfig.UnmarshalJSON(wire.MCPConfig); err != nil {
 			return nil, fmt.Errorf("%w: agent_settings.mcp_config: %v", ErrInvalidResponse, err)
 		}
 		if a.MCPConfig == nil {

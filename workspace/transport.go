@@ -125,11 +125,39 @@ func (w *Workspace) do(ctx context.Context, c *call) ([]byte, error) {
 		return nil, &opError{method: c.method, path: c.path, err: err}
 	}
 	status := resp.StatusCode()
-	body := resp.Body()
+	body, err := readBody(resp.RawResponse)
+	if err != nil {
+		return nil, &opError{method: c.method, path: c.path, err: err}
+	}
 	if status < 200 || status > 299 {
 		return nil, newAPIError(c.method, c.path, status, body, w.scrubList(c.scrub))
 	}
 	return body, nil
+}
+
+// readBody reads a whole response body (exactly Content-Length bytes when
+// known, so a single allocation) up to MaxResponseBytes, reading to EOF so
+// the connection returns to the pool, and closes it.
+func readBody(resp *http.Response) ([]byte, error) {
+	if resp == nil || resp.Body == nil {
+		return nil, nil
+	}
+	defer drain(resp.Body)
+	if n := resp.ContentLength; n >= 0 && n <= MaxResponseBytes {
+		buf := make([]byte, n)
+		if _, err := io.ReadFull(resp.Body, buf); err != nil {
+			return nil, err
+		}
+		return buf, nil
+	}
+	buf, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponseBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(buf) > MaxResponseBytes {
+		return nil, fmt.Errorf("response body exceeds %d bytes", MaxResponseBytes)
+	}
+	return buf, nil
 }
 
 func (w *Workspace) scrubList(extra []string) []string {

@@ -313,7 +313,7 @@ func newWorkspace(cfg config) (*Workspace, error) {
 	rc.SetDisableWarn(true)
 	rc.SetDebug(false)
 	rc.SetRetryCount(0)
-	rc.SetResponseBodyLimit(MaxResponseBytes)
+	rc.SetDoNotParseResponse(true) // do reads (and closes) every body itself
 	w.rc = rc
 	return w, nil
 }

@@ -57,6 +57,10 @@ type hookStore struct {
 	// is signalled when a Locked call is waiting there.
 	gate    chan struct{}
 	entered chan struct{}
+	// afterWrite, when set, is signalled after a successful Write, which
+	// then waits for resume.
+	afterWrite chan struct{}
+	resume     chan struct{}
 }
 
 func (h *hookStore) Stat(ctx context.Context, name string) (store.Version, error) {
@@ -105,7 +109,14 @@ func (t *hookTx) Write(name string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	return t.Tx.Write(name, data)
+	if err := t.Tx.Write(name, data); err != nil {
+		return err
+	}
+	if t.h.afterWrite != nil {
+		t.h.afterWrite <- struct{}{}
+		<-t.h.resume
+	}
+	return nil
 }
 
 func newFileStore(t testing.TB, dir string) store.Store {

@@ -66,6 +66,10 @@ type Secrets struct {
 	// from their rendered fragment, which only the commit leader touches.
 	mu  sync.RWMutex
 	doc *doc
+	// pending is the cached document while its successor is being written
+	// under the lock: until the write completes readers keep using it
+	// rather than re-parsing the file being replaced.
+	pending *doc
 	// loadMu makes concurrent cache misses parse the file once.
 	loadMu sync.Mutex
 
@@ -75,8 +79,9 @@ type Secrets struct {
 	// leader is a one-slot semaphore: whoever fills it commits the queue.
 	leader chan struct{}
 
-	// wbuf is the commit leader's render buffer.
-	wbuf []byte
+	// wbuf is the commit leader's render buffer, batch its batch counter.
+	wbuf  []byte
+	batch uint64
 
 	warnPlain  sync.Once
 	firstParse sync.Once
@@ -97,9 +102,14 @@ type entry struct {
 	// secret is the stored string (token, plaintext or blank), nil for null.
 	secret *string
 	desc   *string
-	// frag is the entry's rendered object (MarshalFile at nesting level 2),
-	// filled lazily by the commit leader.
+	// frag is the entry's rendered member of custom_secrets (newline,
+	// indentation, quoted name, MarshalFile of the object at nesting level
+	// 2), filled lazily by the commit leader.
 	frag []byte
+	// mark is the number of the batch that replaces or removes this entry
+	// (commit leader only): lets the render loop skip map look-ups for the
+	// unchanged entries.
+	mark uint64
 }
 
 // doc is the parsed secrets.json at one version.
@@ -189,7 +199,7 @@ func (s *Secrets) current(ctx context.Context) (*doc, error) {
 func (s *Secrets) cached(v store.Version) *doc {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if s.doc != nil && s.doc.ver == v {
+	if s.doc != nil && (s.doc.ver == v || s.pending == s.doc) {
 		return s.doc
 	}
 	return nil
@@ -542,6 +552,9 @@ func (s *Secrets) commit(ctx context.Context, batch []*op) (results []error, ran
 		if p == nil {
 			return nil // nothing to write (only deletes of absent names)
 		}
+		s.mu.Lock()
+		s.pending = d
+		s.mu.Unlock()
 		if err := tx.Write(store.SecretsFile, p.data); err != nil {
 			err = fmt.Errorf("secretstore: save: %w", err)
 			for i := range results {
@@ -568,6 +581,7 @@ func (s *Secrets) commit(ctx context.Context, batch []*op) (results []error, ran
 
 // plan is the outcome of applying a batch to a document, not yet installed.
 type plan struct {
+	seq      uint64
 	data     []byte
 	entries  []*entry
 	changes  map[string]*entry // nil value = deleted
@@ -641,6 +655,13 @@ func (s *Secrets) plan(d *doc, batch []*op, results []error) (*plan, error) {
 	if !changed {
 		return nil, nil
 	}
+	s.batch++
+	p.seq = s.batch
+	for n := range p.changes {
+		if e := d.byName[n]; e != nil {
+			e.mark = p.seq
+		}
+	}
 	if d.dirty {
 		p.norm = map[string]*entry{}
 		for _, e := range d.entries {
@@ -656,18 +677,21 @@ func (s *Secrets) plan(d *doc, batch []*op, results []error) (*plan, error) {
 				n.secret = &tok
 			}
 			p.norm[e.name] = n
+			e.mark = p.seq
 		}
 	}
 
 	p.entries = make([]*entry, 0, len(d.entries)+len(appended))
 	for _, e := range d.entries {
-		if c, ok := p.changes[e.name]; ok {
-			if c == nil || moved[e.name] {
-				continue
+		if e.mark == p.seq {
+			if c, ok := p.changes[e.name]; ok {
+				if c == nil || moved[e.name] {
+					continue
+				}
+				e = c
+			} else if n, ok := p.norm[e.name]; ok {
+				e = n
 			}
-			e = c
-		} else if n, ok := p.norm[e.name]; ok {
-			e = n
 		}
 		p.entries = append(p.entries, e)
 	}
@@ -687,6 +711,7 @@ func (s *Secrets) plan(d *doc, batch []*op, results []error) (*plan, error) {
 func (s *Secrets) install(d *doc, p *plan, ver store.Version, verOK bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.pending = nil
 	d.entries = p.entries
 	for n, e := range p.norm {
 		d.byName[n] = e
@@ -715,6 +740,7 @@ func (s *Secrets) install(d *doc, p *plan, ver store.Version, verOK bool) {
 // have been replaced).
 func (s *Secrets) invalidate(d *doc) {
 	s.mu.Lock()
+	s.pending = nil
 	if s.doc == d {
 		s.doc = nil
 	}
@@ -753,7 +779,18 @@ func renderEntry(e *entry) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return reindent(b, "    "), nil
+	// Valid names are plain ASCII: no escaping needed for the member name.
+	out := make([]byte, 0, len(b)+len(e.name)+16+bytes.Count(b, []byte("\n"))*4)
+	out = append(out, "\n    \""...)
+	out = append(out, e.name...)
+	out = append(out, "\": "...)
+	for _, c := range b {
+		out = append(out, c)
+		if c == '\n' {
+			out = append(out, "    "...)
+		}
+	}
+	return out, nil
 }
 
 func (s *Secrets) render(p *plan, sizeHint int) ([]byte, error) {
@@ -786,10 +823,6 @@ func (s *Secrets) render(p *plan, sizeHint int) ([]byte, error) {
 			if i > 0 {
 				buf.WriteByte(',')
 			}
-			// Valid names are plain ASCII: no escaping needed.
-			buf.WriteString("\n    \"")
-			buf.WriteString(e.name)
-			buf.WriteString("\": ")
 			buf.Write(e.frag)
 		}
 		buf.WriteString("\n  }")

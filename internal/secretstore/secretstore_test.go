@@ -912,3 +912,37 @@ func TestCancelLeaderAndTakenFollower(t *testing.T) {
 	require.Empty(t, s.queue)
 	s.qmu.Unlock()
 }
+
+// TestReadsDuringCommitUseCache: while a write is between the rename and the
+// cache update, readers see the previous state from the cache (the Put has
+// not returned) instead of re-parsing the file.
+func TestReadsDuringCommitUseCache(t *testing.T) {
+	h := &hookStore{Store: newFileStore(t, t.TempDir())}
+	s := New(h, keyA, nil)
+	require.NoError(t, s.Put(ctx, "OLD", "o", nil))
+	h.afterWrite = make(chan struct{})
+	h.resume = make(chan struct{})
+	done := make(chan error, 1)
+	go func() { done <- s.Put(ctx, "NEW", "n", nil) }()
+	<-h.afterWrite // secrets.json already replaced on disk
+	s.mu.RLock()
+	before := s.doc
+	s.mu.RUnlock()
+	items, err := s.List(ctx)
+	require.NoError(t, err)
+	require.Equal(t, []string{"OLD"}, names(items))
+	_, err = s.Get(ctx, "NEW")
+	require.ErrorIs(t, err, ErrNotFound)
+	s.mu.RLock()
+	require.Same(t, before, s.doc, "no re-parse while our own write is in flight")
+	s.mu.RUnlock()
+	close(h.resume)
+	require.NoError(t, <-done)
+	got, err := s.Get(ctx, "NEW")
+	require.NoError(t, err)
+	require.Equal(t, "n", got)
+	// Another instance sees the file itself.
+	items, err = New(h.Store, keyA, nil).List(ctx)
+	require.NoError(t, err)
+	require.Equal(t, []string{"OLD", "NEW"}, names(items))
+}

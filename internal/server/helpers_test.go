@@ -51,10 +51,11 @@ type faultStore struct {
 	failRead  map[string]bool
 	busy      map[string]bool
 	panicStat bool
+	reads     map[string]int // Store.Read calls per name
 }
 
 func newFaultStore() *faultStore {
-	return &faultStore{Store: store.NewMemory(), failWrite: map[string]bool{}, failRead: map[string]bool{}, busy: map[string]bool{}}
+	return &faultStore{Store: store.NewMemory(), failWrite: map[string]bool{}, failRead: map[string]bool{}, busy: map[string]bool{}, reads: map[string]int{}}
 }
 
 func (f *faultStore) set(m map[string]bool, k string, v bool) {
@@ -72,6 +73,9 @@ func (f *faultStore) get(m map[string]bool, k string) bool {
 var errInjected = errors.New("injected I/O failure")
 
 func (f *faultStore) Read(ctx context.Context, name string) ([]byte, store.Version, error) {
+	f.mu.Lock()
+	f.reads[name]++
+	f.mu.Unlock()
 	if f.get(f.failRead, name) {
 		return nil, store.Version{}, errInjected
 	}
@@ -112,6 +116,13 @@ func (t *faultTx) Write(name string, data []byte) error {
 		return errInjected
 	}
 	return t.Tx.Write(name, data)
+}
+
+// readCount returns how many times Store.Read was called for name.
+func (f *faultStore) readCount(name string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.reads[name]
 }
 
 // harness is a server behind httptest with a client that does not follow

@@ -304,3 +304,19 @@ func TestProfileJSONSuffixName(t *testing.T) {
 	require.NotEmpty(t, h.file("profiles/same.json"))
 	require.Equal(t, "suffix", at(h.ok(200, "GET", "/api/profiles/same", ""), "config", "model"))
 }
+
+func TestProfileWhitespaceKeyNotSet(t *testing.T) {
+	h := newHarness(t)
+	h.putFile("profiles/ws.json", `{"model": "gpt-4o", "api_key": "   "}`)
+	for _, p := range h.ok(200, "GET", "/api/profiles", "")["profiles"].([]any) {
+		require.Equal(t, false, at(p, "api_key_set"))
+	}
+	require.Equal(t, false, h.ok(200, "GET", "/api/profiles/ws", "")["api_key_set"])
+	// An unknown profile with a bad header: the header is checked first.
+	h.do("GET", "/api/profiles/any", "", "X-Expose-Secrets", "invalid-value").requireDetail(t, 400,
+		"Invalid X-Expose-Secrets header value: 'invalid-value'. Valid values are: 'encrypted', 'plaintext'.")
+	require.Equal(t, 422, h.do("POST", "/api/profiles/valid-name/rename", `{"new_name": "../etc/passwd"}`).Status)
+	for _, name := range []string{"_leading_under", "name@symbol", "name$dollar"} {
+		require.Equal(t, 422, h.do("POST", "/api/profiles/"+name, `{"llm": {"model": "gpt-4o"}}`).Status, name)
+	}
+}

@@ -76,6 +76,11 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error
 	if r.ContentLength > s.maxBody {
 		return nil, newHTTPError(http.StatusRequestEntityTooLarge, detailBodyTooLarge)
 	}
+	// Hand MaxBytesReader the server's own writer so that it can mark the
+	// connection for closing when the limit is hit.
+	if u, ok := w.(interface{ Unwrap() http.ResponseWriter }); ok {
+		w = u.Unwrap()
+	}
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
 	if err != nil {
 		var mbe *http.MaxBytesError
@@ -254,7 +259,16 @@ func prefixItems(err error, l *itemList, prefix ...any) bool {
 
 // exposeMode parses X-Expose-Secrets (server-api.md §3.1).
 func exposeMode(r *http.Request) (model.Mode, string, error) {
-	v := strings.TrimSpace(strings.ToLower(r.Header.Get("X-Expose-Secrets")))
+	raw := headerValue(r.Header, "X-Expose-Secrets")
+	switch raw { // fast path for the exact spellings
+	case "":
+		return model.Redacted, "redacted", nil
+	case "plaintext":
+		return model.Plaintext, "plaintext", nil
+	case "encrypted":
+		return model.Encrypted, "encrypted", nil
+	}
+	v := strings.TrimSpace(strings.ToLower(raw))
 	switch v {
 	case "":
 		return model.Redacted, "redacted", nil

@@ -8,9 +8,16 @@
 // wrong methods and trailing slashes are answered as FastAPI does (JSON 404,
 // JSON 405 with Allow, 307 to the path without the slash), all before
 // authentication.
+//
+// Path parameters ({settings_key}, {name}) are single path segments matched
+// on the escaped path and then percent-decoded, so an encoded slash stays
+// inside its segment: POST /api/settings/mcp/a%2Fb addresses the MCP server
+// key "a/b" (upstream, which matches on the decoded path, cannot address
+// such keys). Paths that are not clean (//, /./, /../) answer 404.
 package server
 
 import (
+	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"errors"
@@ -67,9 +74,12 @@ type Config struct {
 // Route describes one endpoint: its method, its ServeMux path pattern and
 // whether it requires X-Session-API-Key.
 type Route struct {
-	Method  string
+	// Method is the HTTP method (a GET route also answers HEAD).
+	Method string
+	// Pattern is the path pattern; {name} wildcards are single segments.
 	Pattern string
-	Auth    bool
+	// Auth says whether X-Session-API-Key is required.
+	Auth bool
 }
 
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
@@ -146,6 +156,8 @@ func New(cfg Config) (*Server, error) {
 		}
 		s.mux.Handle(rt.Method+" "+p, s.wrap(rt))
 	}
+	s.mux.HandleFunc(catchAll, s.noRoute)
+	s.checkUndecryptable(context.Background())
 	return s, nil
 }
 
@@ -214,7 +226,7 @@ func (s *Server) authorized(r *http.Request) bool {
 	if len(s.keys) == 0 {
 		return true
 	}
-	got := r.Header.Get("X-Session-API-Key")
+	got := headerValue(r.Header, "X-Session-Api-Key")
 	if got == "" {
 		return false
 	}
@@ -226,38 +238,53 @@ func (s *Server) authorized(r *http.Request) bool {
 	return ok == 1
 }
 
+// headerValue is Header.Get for an already canonical key (skips the
+// canonicalisation on the hot path).
+func headerValue(h http.Header, canonicalKey string) string {
+	if v := h[canonicalKey]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
 // ServeHTTP routes the request: a matching route runs (auth, then the
 // handler); otherwise 405 (path known, method not), 307 (path matches
 // without its trailing slash) or 404. Panics become a 500 envelope.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rw := &responseWriter{ResponseWriter: w}
 	defer s.recoverPanic(rw, r)
+	if !isCleanPath(r.URL.EscapedPath()) {
+		s.writeError(rw, r, newHTTPError(http.StatusNotFound, detailNotFound))
+		return
+	}
+	s.mux.ServeHTTP(rw, r)
+}
+
+// catchAll is the ServeMux's "/" pattern: it runs when no route matches and
+// decides between 405, 307 and 404 (FastAPI/Starlette order).
+const catchAll = "/"
+
+func (s *Server) noRoute(w http.ResponseWriter, r *http.Request) {
 	esc := r.URL.EscapedPath()
-	if isCleanPath(esc) {
-		if _, pattern := s.mux.Handler(r); pattern != "" {
-			s.mux.ServeHTTP(rw, r)
-			return
-		}
-		if allowed := s.allowedMethods(r, esc); len(allowed) > 0 {
-			err := newHTTPError(http.StatusMethodNotAllowed, detailMethodNotAllowed)
-			err.header = http.Header{"Allow": {strings.Join(allowed, ", ")}}
-			s.writeError(rw, r, err)
-			return
-		}
-		if len(esc) > 1 && strings.HasSuffix(esc, "/") {
-			if stripped := strings.TrimRight(esc, "/"); stripped != "" && len(s.allowedMethods(r, stripped)) > 0 {
-				loc := stripped
-				if r.URL.RawQuery != "" {
-					loc += "?" + r.URL.RawQuery
-				}
-				rw.Header().Set("Location", loc)
-				rw.Header().Set("Content-Length", "0")
-				rw.WriteHeader(http.StatusTemporaryRedirect)
-				return
+	if allowed := s.allowedMethods(r, esc); len(allowed) > 0 {
+		err := newHTTPError(http.StatusMethodNotAllowed, detailMethodNotAllowed)
+		err.header = http.Header{"Allow": {strings.Join(allowed, ", ")}}
+		s.writeError(w, r, err)
+		return
+	}
+	if len(esc) > 1 && strings.HasSuffix(esc, "/") {
+		if stripped := strings.TrimRight(esc, "/"); stripped != "" && len(s.allowedMethods(r, stripped)) > 0 {
+			location := stripped
+			if r.URL.RawQuery != "" {
+				location += "?" + r.URL.RawQuery
 			}
+			w.Header().Set("Location", location)
+			w.Header().Set("Content-Length", "0")
+			w.WriteHeader(http.StatusTemporaryRedirect)
+			return
 		}
 	}
-	s.writeError(rw, r, newHTTPError(http.StatusNotFound, detailNotFound))
+	s.writeError(w, r, newHTTPError(http.StatusNotFound, detailNotFound))
 }
 
 // allowedMethods lists the methods that have a route for the escaped path.
@@ -270,7 +297,7 @@ func (s *Server) allowedMethods(r *http.Request, escPath string) []string {
 	var out []string
 	for _, m := range probeMethods {
 		probe := &http.Request{Method: m, URL: u, Host: r.Host, Header: http.Header{}}
-		if _, pattern := s.mux.Handler(probe); pattern != "" {
+		if _, pattern := s.mux.Handler(probe); pattern != "" && pattern != catchAll {
 			out = append(out, m)
 		}
 	}

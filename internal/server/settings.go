@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"sync/atomic"
 
@@ -150,8 +151,10 @@ func (s *Server) getSettings(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if mode == model.Plaintext {
-		s.log.Warn("Settings accessed with PLAINTEXT secrets", "client_host", clientHost(r), "expose_mode", modeName, "has_llm_api_key", e.apiKeySet)
-	} else {
+		if s.log.Enabled(r.Context(), slog.LevelWarn) {
+			s.log.Warn("Settings accessed with PLAINTEXT secrets", "client_host", clientHost(r), "expose_mode", modeName, "has_llm_api_key", e.apiKeySet)
+		}
+	} else if s.log.Enabled(r.Context(), slog.LevelInfo) {
 		s.log.Info("Settings accessed", "client_host", clientHost(r), "expose_mode", modeName, "has_llm_api_key", e.apiKeySet)
 	}
 	body, err := e.render(mode, s.c)

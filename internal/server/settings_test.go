@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -590,4 +591,76 @@ func TestMCPEndpoints(t *testing.T) {
 		require.Equal(t, "acp", at(m, "agent_settings", "agent_kind"))
 		require.Equal(t, "c", at(m, "agent_settings", "mcp_config", "srv", "command"))
 	})
+}
+
+func TestGetSettingsIsCached(t *testing.T) {
+	fs := newFaultStore()
+	h := newHarness(t, withStore(fs))
+	h.patch(`{"agent_settings_diff": {"llm": {"model": "m", "api_key": "sk-cache"}}}`)
+	h.settings("")
+	h.settings("plaintext")
+	n := fs.readCount("settings.json")
+	for i := 0; i < 5; i++ {
+		require.Equal(t, "**********", at(h.settings(""), "agent_settings", "llm", "api_key"))
+		require.Equal(t, "sk-cache", at(h.settings("plaintext"), "agent_settings", "llm", "api_key"))
+		h.settings("encrypted")
+	}
+	require.Equal(t, n, fs.readCount("settings.json"), "no re-read while the file is unchanged")
+	h.patch(`{"agent_settings_diff": {"llm": {"api_key": "sk-cache-2"}}}`)
+	require.Equal(t, "sk-cache-2", at(h.settings("plaintext"), "agent_settings", "llm", "api_key"))
+	require.Equal(t, n+1, fs.readCount("settings.json"), "one re-read after a write")
+}
+
+func TestWrongKeyFile(t *testing.T) {
+	shared := store.NewMemory()
+	a := newHarness(t, withStore(shared))
+	a.patch(`{"agent_settings_diff": {"llm": {"model": "m", "api_key": "sk-a"}}}`)
+	other := "a different key"
+	b := newHarness(t, withStore(shared), func(c *Config) { c.SecretKey = &other })
+	m := b.settings("plaintext")
+	require.Nil(t, at(m, "agent_settings", "llm", "api_key"))
+	require.Equal(t, false, m["llm_api_key_is_set"])
+	require.Equal(t, "m", at(m, "agent_settings", "llm", "model"))
+	b.patch(`{"misc_settings_diff": {"x": 1}}`)
+}
+
+func TestConcurrentWrites(t *testing.T) {
+	h := newHarness(t)
+	const n = 16
+	errs := make(chan error, 3*n)
+	done := make(chan struct{})
+	for i := 0; i < n; i++ {
+		go func(i int) {
+			defer func() { done <- struct{}{} }()
+			r := h.do("PATCH", "/api/settings", fmt.Sprintf(`{"misc_settings_diff": {"k%d": %d}}`, i, i))
+			if r.Status != 200 {
+				errs <- fmt.Errorf("PATCH %d: %d %s", i, r.Status, r.Body)
+			}
+			r = h.do("PUT", "/api/settings/secrets", fmt.Sprintf(`{"name": "S%d", "value": "v%d"}`, i, i))
+			if r.Status != 200 {
+				errs <- fmt.Errorf("PUT %d: %d %s", i, r.Status, r.Body)
+			}
+			for _, mode := range []string{"plaintext", "encrypted", ""} {
+				if r := h.do("GET", "/api/settings", "", "X-Expose-Secrets", mode); r.Status != 200 {
+					errs <- fmt.Errorf("GET %d %s: %d", i, mode, r.Status)
+				}
+			}
+			if r := h.do("GET", "/api/profiles", ""); r.Status != 200 {
+				errs <- fmt.Errorf("GET profiles %d: %d", i, r.Status)
+			}
+		}(i)
+	}
+	for i := 0; i < n; i++ {
+		<-done
+	}
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	misc := h.settings("")["misc_settings"].(map[string]any)
+	require.Len(t, misc, n, "no lost update")
+	require.Len(t, h.ok(200, "GET", "/api/settings/secrets", "")["secrets"], n)
+	for i := 0; i < n; i++ {
+		require.Equal(t, fmt.Sprintf("v%d", i), string(h.do("GET", fmt.Sprintf("/api/settings/secrets/S%d", i), "").Body))
+	}
 }

@@ -33,13 +33,14 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+	if err := run(os.Args[1:], os.LookupEnv, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "agent-server:", err)
 		os.Exit(1)
 	}
 }
 
-func newLogger(getenv func(string) string, w io.Writer) *slog.Logger {
+func newLogger(lookup func(string) (string, bool), w io.Writer) *slog.Logger {
+	getenv := func(k string) string { v, _ := lookup(k); return v }
 	level := slog.LevelInfo
 	switch strings.ToLower(strings.TrimSpace(getenv("LOG_LEVEL"))) {
 	case "debug":
@@ -56,7 +57,9 @@ func newLogger(getenv func(string) string, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-func run(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+// run is main with its inputs made explicit; lookup is os.LookupEnv (so an
+// empty OH_SECRET_KEY still counts as a key, as upstream).
+func run(args []string, lookup func(string) (string, bool), stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("agent-server", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	host := fs.String("host", "0.0.0.0", "address to listen on")
@@ -69,9 +72,9 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %q", fs.Args())
 	}
-	log := newLogger(getenv, stderr)
+	log := newLogger(lookup, stderr)
 
-	cfg, err := server.ConfigFromEnv(getenv, os.ReadFile)
+	cfg, err := server.ConfigFromLookupEnv(lookup, os.ReadFile)
 	if err != nil {
 		return err
 	}

@@ -95,9 +95,9 @@ func TestStandaloneServesAndShutsDownOnSIGTERM(t *testing.T) {
 
 func TestBadFlagsFail(t *testing.T) {
 	var out, errb bytes.Buffer
-	err := run([]string{"--port", "notanumber"}, func(string) string { return "" }, &out, &errb)
+	err := run([]string{"--port", "notanumber"}, func(string) (string, bool) { return "", false }, &out, &errb)
 	require.Error(t, err)
-	err = run([]string{"extra"}, func(string) string { return "" }, &out, &errb)
+	err = run([]string{"extra"}, func(string) (string, bool) { return "", false }, &out, &errb)
 	require.ErrorContains(t, err, "unexpected arguments")
 }
 
