@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -209,6 +210,7 @@ func TestCrashSafety(t *testing.T) {
 	}()
 
 	temps := 0
+	var childLogs strings.Builder // every child's stderr (JSON logs)
 	for k := 0; k < kills; k++ {
 		c, err := startChild(t, bin, dir, env)
 		require.NoError(t, err, "restart %d", k)
@@ -216,6 +218,7 @@ func TestCrashSafety(t *testing.T) {
 		current.Store(ws)
 		time.Sleep(time.Duration(5+rand.IntN(56)) * time.Millisecond)
 		require.NoError(t, c.kill(), "kill %d", k)
+		childLogs.WriteString(c.stderr.String())
 		current.Store(nil)
 		ws.CloseIdleConnections()
 		temps = checkDataDir(t, dir)
@@ -289,6 +292,19 @@ func TestCrashSafety(t *testing.T) {
 		require.NotContains(t, string(raw), v, "secret %s stored in plaintext", name)
 	}
 	require.NoError(t, c.stop())
+	childLogs.WriteString(c.stderr.String())
+
+	// The standalone server's logs never carry a key or a secret value.
+	logs := childLogs.String()
+	require.Contains(t, logs, `"msg":"agent-server started"`, "the children's logs were not captured")
+	require.NotContains(t, logs, sessionKey, "session key in the server log")
+	require.NotContains(t, logs, secretKey, "OH_SECRET_KEY in the server log")
+	for _, v := range led.secretsTried {
+		require.NotContains(t, logs, v, "secret value in the server log")
+	}
+	for i := 1; i <= led.modelTried; i++ {
+		require.NotContains(t, logs, crashLLMKey(runID, i), "LLM key in the server log")
+	}
 
 	acked := len(led.secretsAcked) + len(led.miscAcked)
 	recovered := recoveredSecrets + recoveredMisc

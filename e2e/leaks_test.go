@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -125,6 +126,11 @@ func (r *recorder) add(vals ...any) {
 			r.buf.Write(b)
 			fmt.Fprintln(r.buf)
 		}
+		if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && rv.IsNil() {
+			// A nil pointer's value-receiver LogValue panics inside slog
+			// (slog recovers and prints the panic): nothing to leak.
+			continue
+		}
 		r.log.Info("returned value", "value", v)
 	}
 }
@@ -173,7 +179,6 @@ func TestNoSecretLeaks(t *testing.T) {
 		return ws
 	}
 	ws := newWS(srv.URL, sessionKey)
-	rec.add(srv)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	ok := func(v any, err error) any {
@@ -247,8 +252,8 @@ func TestNoSecretLeaks(t *testing.T) {
 	require.Equal(t, mcpEnvSecret, cfg["fetch"].Env["FETCH_TOKEN"].Reveal())
 	rec.add(cfg["fetch"], cfg["remote"])
 	fails(ws.CreateMCPServer(ctx, "fetch", mcp.Server{Command: &cmd, Env: map[string]secret.Str{"FETCH_TOKEN": secret.Str(mcpEnvSecret)}})) // 409
-	fails(ws.PatchMCPServer(ctx, "missing", map[string]any{"env": map[string]any{"K": secret.Str(mcpEnvSecret)}}))                     // 404
-	fails(ws.PatchMCPServer(ctx, "fetch", map[string]any{"bogus_member": secret.Str(mcpEnvSecret)}))                                    // 422
+	fails(ws.PatchMCPServer(ctx, "missing", map[string]any{"env": map[string]any{"K": secret.Str(mcpEnvSecret)}}))                          // 404
+	fails(ws.PatchMCPServer(ctx, "fetch", map[string]any{"bogus_member": secret.Str(mcpEnvSecret)}))                                        // 422
 	ok(ws.DeleteMCPServer(ctx, "fetch"))
 
 	// Profiles and more failing calls.
@@ -290,7 +295,6 @@ func TestNoSecretLeaks(t *testing.T) {
 	for _, call := range []func() (any, error){
 		func() (any, error) { return pws.Settings(ctx, workspace.Plaintext) },
 		func() (any, error) { return pws.SecretValue(ctx, "PANIC_SECRET") },
-		func() (any, error) { return pws.PutSecret(ctx, "PANIC_SECRET", tokenValue, nil) },
 		func() (any, error) { return pws.GetLLM(ctx) },
 		func() (any, error) {
 			return pws.PatchSettings(ctx, workspace.SettingsPatch{AgentSettingsDiff: map[string]any{"llm": map[string]any{"api_key": secret.Str(llmKey)}}})
@@ -318,4 +322,20 @@ func TestNoSecretLeaks(t *testing.T) {
 	}
 	t.Logf("searched %d KB of server logs, %d KB of client logs, %d KB of printed values/errors for %d secrets: no hit",
 		len(srvText)>>10, len(clientLogs.String())>>10, len(values.String())>>10, len(needles))
+}
+
+// TestWorkspacetestServerHidesKey prints a workspacetest.Server every way a
+// test might (fmt, slog text and JSON, encoding/json): its session key
+// (Server.APIKey) must not appear.
+func TestWorkspacetestServerHidesKey(t *testing.T) {
+	t.Parallel()
+	key := "sess-srv-print-" + randHex(t, 6)
+	srv := workspacetest.NewServer(t, workspacetest.WithAPIKey(key))
+	buf := &syncBuffer{}
+	fmt.Fprintf(buf, "%v %+v %#v %s\n", srv, srv, srv, srv)
+	captureLogger(buf).Info("server", "srv", srv)
+	if b, err := json.Marshal(srv); err == nil {
+		buf.Write(b)
+	}
+	require.NotContains(t, buf.String(), key)
 }

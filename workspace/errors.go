@@ -269,6 +269,7 @@ type profileError struct {
 	cause    error
 }
 
+// Error returns upstream's message.
 func (e *profileError) Error() string {
 	if e.sentinel == ErrInvalidConfig {
 		return "LLM profile '" + e.name + "' has invalid config"
@@ -276,6 +277,7 @@ func (e *profileError) Error() string {
 	return "LLM profile '" + e.name + "' not found"
 }
 
+// Unwrap returns the sentinel and the underlying *APIError, if any.
 func (e *profileError) Unwrap() []error {
 	if e.cause == nil {
 		return []error{e.sentinel}
@@ -290,7 +292,10 @@ type opError struct {
 	err          error
 }
 
+// Error prefixes the cause with the request.
 func (e *opError) Error() string {
 	return "agent-server: " + e.method + " " + e.path + ": " + e.err.Error()
 }
+
+// Unwrap returns the cause.
 func (e *opError) Unwrap() error { return e.err }

@@ -57,7 +57,7 @@ func ExampleWorkspace_GetLLM() {
 		panic(err)
 	}
 	fmt.Println(l.Model, *l.Temperature, l.UsageID)
-	fmt.Println("api_key printed:", l.APIKey)          // redacted when printed
+	fmt.Println("api_key printed:", l.APIKey)         // redacted when printed
 	fmt.Println("api_key usable:", l.APIKey.Reveal()) // plaintext on request
 	// Output:
 	// openai/gpt-4o 0.2 default

@@ -117,6 +117,11 @@ func TestPrintingIsUseful(t *testing.T) {
 	require.NoError(t, err)
 	require.JSONEq(t, `{"host":"http://h:1","api_key":"**********","working_dir":"/w"}`, string(enc))
 
+	var nilWS *Workspace
+	require.Equal(t, "<nil>", fmt.Sprint(nilWS))
+	type holder struct{ ws Workspace }
+	require.NotContains(t, fmt.Sprintf("%+v", holder{*w}), "k-secret", "unexported nesting shows the credentials pointer only")
+
 	p := SettingsPatch{AgentSettingsDiff: map[string]any{"llm": map[string]any{"model": "m", "api_key": "sk"}}, ActiveProfile: Null[string]()}
 	require.Equal(t, `workspace.SettingsPatch{"active_profile":null,"agent_settings_diff":{"llm":{"api_key":"**********","model":"m"}}}`, p.String())
 }

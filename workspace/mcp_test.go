@@ -98,6 +98,7 @@ func TestMCPServerCRUD(t *testing.T) {
 	respBody := `{"agent_settings":{"mcp_config":{"git/hub x":{"url":"https://github.example/mcp","transport":"http","auth":{"strategy":"bearer","value":"**********"},"enabled":true}}},"conversation_settings":{},"llm_api_key_is_set":false}`
 	f.on("POST", "/api/settings/mcp/git%2Fhub%20x", jsonResp(201, respBody))
 	f.on("PATCH", "/api/settings/mcp/git%2Fhub%20x", jsonResp(200, respBody))
+	require.Equal(t, "/api/settings/mcp/git%2Fhub%20x", mustPath(mcpPath("git/hub x")))
 	f.on("DELETE", "/api/settings/mcp/git%2Fhub%20x", jsonResp(200, settingsRedactedNoProfile))
 	w, _ := newTestWS(t, f)
 	ctx := context.Background()
@@ -110,6 +111,8 @@ func TestMCPServerCRUD(t *testing.T) {
 	_, err = w.PatchMCPServer(ctx, "git/hub x", map[string]any{"auth": nil, "env": map[string]any{"A": nil}, "headers": map[string]secret.Str{"X-K": "hv"}})
 	require.NoError(t, err)
 	_, err = w.PatchMCPServer(ctx, "git/hub x", nil)
+	require.NoError(t, err)
+	_, err = w.PatchMCPServer(ctx, "git/hub x", map[string]any{"auth": mcp.BearerAuth("rotated-token")})
 	require.NoError(t, err)
 
 	s, err = w.DeleteMCPServer(ctx, "git/hub x")
@@ -126,14 +129,22 @@ func TestMCPServerCRUD(t *testing.T) {
 	}
 
 	reqs := f.requests()
-	require.Len(t, reqs, 4)
+	require.Len(t, reqs, 5)
 	var created map[string]any
 	require.NoError(t, json.Unmarshal([]byte(reqs[0].Body), &created))
 	require.Equal(t, map[string]any{"strategy": "bearer", "value": "s3cr3t"}, created["auth"], "secrets are sent in plaintext")
 	require.JSONEq(t, `{"auth":null,"env":{"A":null},"headers":{"X-K":"hv"}}`, reqs[1].Body)
 	require.JSONEq(t, `{}`, reqs[2].Body)
-	require.Equal(t, "", reqs[3].Body)
+	require.JSONEq(t, `{"auth":{"strategy":"bearer","value":"rotated-token"}}`, reqs[3].Body)
+	require.Equal(t, "", reqs[4].Body)
 	for _, r := range reqs {
 		require.Equal(t, map[string]string{"X-Session-Api-Key": testKey}, apiHeaders(r.Header))
 	}
+}
+
+func mustPath(p string, err error) string {
+	if err != nil {
+		panic(err)
+	}
+	return p
 }

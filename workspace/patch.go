@@ -50,8 +50,11 @@ func (o Optional[T]) Get() (T, bool) { return o.value, o.state == optValue }
 //
 // The three diffs are JSON objects (nil = absent). Their values may be any
 // JSON-encodable Go value; secret-holding values of this SDK (secret.Str,
-// *llm.LLM, mcp.Server, mcp.Config, secret.StaticSecret, secret.LookupSecret,
-// json.RawMessage) are sent with their REAL values. A value equal to the
+// map[string]secret.Str, llm.LLM, mcp.Server, mcp.Config, mcp.Auth (values
+// or pointers), secret.StaticSecret, secret.LookupSecret) and json.RawMessage
+// are sent with their REAL values when they appear directly or inside
+// map[string]any / []any; inside other containers they encode redacted and
+// the patch is refused. A value equal to the
 // redaction marker "**********" anywhere makes PatchSettings fail with
 // ErrRedactedValue before sending.
 //
@@ -213,6 +216,15 @@ func plaintextValue(v any) (any, error) {
 		}
 		return rawPlain(t.PlaintextJSON())
 	case mcp.Config:
+		return rawPlain(t.PlaintextJSON())
+	case map[string]mcp.Server:
+		return rawPlain(mcp.Config(t).PlaintextJSON())
+	case mcp.Auth:
+		return rawPlain(t.PlaintextJSON())
+	case *mcp.Auth:
+		if t == nil {
+			return nil, nil
+		}
 		return rawPlain(t.PlaintextJSON())
 	case secret.StaticSecret:
 		return rawPlain(t.PlaintextJSON())

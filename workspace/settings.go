@@ -201,7 +201,6 @@ func parseSettingsEnvelope(c *call, body []byte) (*settingsWire, error) {
 	return &w, nil
 }
 
-
 func optString(raw json.RawMessage) *string {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil
@@ -427,7 +426,7 @@ func isObject(raw []byte) bool {
 
 // --- printing safety -------------------------------------------------------
 
-// settingsView is the printable summary of a Settings.
+// summary is the printable (redacted) form of a Settings.
 func (s Settings) summary() string {
 	var b strings.Builder
 	b.WriteString("workspace.Settings{agent_kind: ")

@@ -251,17 +251,29 @@ func (w *Workspace) backoff(minWait, maxWait time.Duration, attempt int, resp *h
 // headers.
 type slogAdapter struct{ l *slog.Logger }
 
+// Error logs at error level.
 func (a slogAdapter) Error(msg string, kv ...interface{}) { a.l.Error(msg, kv...) }
-func (a slogAdapter) Info(msg string, kv ...interface{})  { a.l.Info(msg, kv...) }
+
+// Info logs at info level.
+func (a slogAdapter) Info(msg string, kv ...interface{}) { a.l.Info(msg, kv...) }
+
+// Debug logs at debug level.
 func (a slogAdapter) Debug(msg string, kv ...interface{}) { a.l.Debug(msg, kv...) }
-func (a slogAdapter) Warn(msg string, kv ...interface{})  { a.l.Warn(msg, kv...) }
+
+// Warn logs at warn level.
+func (a slogAdapter) Warn(msg string, kv ...interface{}) { a.l.Warn(msg, kv...) }
 
 // restyLogger routes resty's own messages (warnings are disabled and debug
 // is never enabled) to slog at debug level, or nowhere.
 type restyLogger struct{ l *slog.Logger }
 
+// Errorf logs at debug level.
 func (r restyLogger) Errorf(format string, v ...interface{}) { r.log(format, v...) }
-func (r restyLogger) Warnf(format string, v ...interface{})  { r.log(format, v...) }
+
+// Warnf logs at debug level.
+func (r restyLogger) Warnf(format string, v ...interface{}) { r.log(format, v...) }
+
+// Debugf logs at debug level.
 func (r restyLogger) Debugf(format string, v ...interface{}) { r.log(format, v...) }
 
 func (r restyLogger) log(format string, v ...interface{}) {

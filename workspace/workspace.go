@@ -47,8 +47,9 @@ const (
 	DefaultMinWait = 1 * time.Second
 	// DefaultMaxWait caps every wait, Retry-After included.
 	DefaultMaxWait = 5 * time.Second
-	// DefaultTimeout is the per-attempt timeout (upstream read timeout).
-	DefaultTimeout = 600 * time.Second
+	// DefaultReadTimeout is upstream's read timeout, applied by the default
+	// transport as its response-header timeout.
+	DefaultReadTimeout = 600 * time.Second
 	// DefaultConnectTimeout bounds dialing on the default transport.
 	DefaultConnectTimeout = 10 * time.Second
 	// DefaultMaxIdleConnsPerHost is the idle-connection pool size per host of
@@ -79,9 +80,7 @@ type Workspace struct {
 	userAgent                           []string     // shared, read-only value slice for User-Agent
 	exposePlain, exposeEnc, contentJSON []string     // shared, read-only header values
 	rc                                  *resty.Client
-	inner                               *http.Client // the client retryablehttp uses for each attempt
-	logger                              *slog.Logger
-	maxWait                             time.Duration
+	inner                               *http.Client                      // the client retryablehttp uses for each attempt
 	waitHook                            func(time.Duration) time.Duration // tests: replaces each computed wait
 }
 
@@ -152,8 +151,10 @@ func WithRetry(attempts int, minWait, maxWait time.Duration) Option {
 	}
 }
 
-// WithTimeout sets the timeout of each attempt (default 600 s, upstream's
-// read timeout). 0 means no per-attempt timeout. The context passed to a
+// WithTimeout sets the total timeout of each attempt (connect, send, read
+// the whole answer). 0, the default, sets none: the default transport then
+// bounds connecting (10 s) and waiting for response headers (600 s,
+// upstream's read timeout). The context passed to a
 // method is the total budget, waits included.
 func WithTimeout(d time.Duration) Option {
 	return func(c *config) {
@@ -185,7 +186,6 @@ func New(host string, opts ...Option) (*Workspace, error) {
 		attempts:  DefaultAttempts,
 		minWait:   DefaultMinWait,
 		maxWait:   DefaultMaxWait,
-		timeout:   DefaultTimeout,
 		userAgent: DefaultUserAgent,
 	}
 	for _, o := range opts {
@@ -272,8 +272,6 @@ func newWorkspace(cfg config) (*Workspace, error) {
 		host:        host,
 		workingDir:  cfg.workingDir,
 		cred:        &credentials{key: secret.Str(cfg.apiKey)},
-		logger:      cfg.logger,
-		maxWait:     cfg.maxWait,
 		waitHook:    cfg.waitHook,
 		exposePlain: []string{"plaintext"},
 		exposeEnc:   []string{"encrypted"},
@@ -323,12 +321,19 @@ func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastRe
 // defaultTransport is a pooled transport with upstream's connect timeout and
 // a per-host idle pool large enough for concurrent callers.
 func defaultTransport() *http.Transport {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.DialContext = (&net.Dialer{Timeout: DefaultConnectTimeout, KeepAlive: 30 * time.Second}).DialContext
-	t.TLSHandshakeTimeout = DefaultConnectTimeout
-	t.MaxIdleConns = 4 * DefaultMaxIdleConnsPerHost
-	t.MaxIdleConnsPerHost = DefaultMaxIdleConnsPerHost
-	return t
+	// Built from scratch rather than cloned from http.DefaultTransport, which
+	// a program (or httpmock.Activate) may have replaced.
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: DefaultConnectTimeout, KeepAlive: 30 * time.Second}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          4 * DefaultMaxIdleConnsPerHost,
+		MaxIdleConnsPerHost:   DefaultMaxIdleConnsPerHost,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   DefaultConnectTimeout,
+		ExpectContinueTimeout: time.Second,
+		ResponseHeaderTimeout: DefaultReadTimeout,
+	}
 }
 
 // Host returns the normalised host URL (no trailing "/").

@@ -336,7 +336,9 @@ func (s *Secrets) reveal(raw *string) (string, error) {
 	}
 	if s.c != nil && cipher.LooksLikeToken(*raw) {
 		v, err := s.c.Decrypt(*raw)
-		if err != nil {
+		if err != nil || noValue(v) {
+			// A token decrypting to a blank value is "no value", as the
+			// settings model reads it (and as a PUT of a blank value stores it).
 			return "", ErrNotFound
 		}
 		return v, nil
@@ -435,6 +437,9 @@ func (s *Secrets) Delete(ctx context.Context, name string) error {
 	return s.submit(ctx, &op{del: true, name: name})
 }
 
+// errCommitFailed answers the callers of a batch whose commit panicked.
+var errCommitFailed = errors.New("secretstore: internal error while saving")
+
 // submit queues o and waits for its result, committing the queue itself
 // whenever no other caller is doing so.
 func (s *Secrets) submit(ctx context.Context, o *op) error {
@@ -447,8 +452,11 @@ func (s *Secrets) submit(ctx context.Context, o *op) error {
 		case err := <-o.done:
 			return err
 		case s.leader <- struct{}{}:
-			s.lead(ctx, o)
-			<-s.leader
+			func() {
+				// Released even if lead panics, or every later write hangs.
+				defer func() { <-s.leader }()
+				s.lead(ctx, o)
+			}()
 		case <-ctx.Done():
 			if s.dequeue(o) {
 				return ctx.Err()
@@ -498,6 +506,19 @@ func (s *Secrets) lead(ctx context.Context, own *op) {
 	if len(batch) == 0 {
 		return
 	}
+	defer func() {
+		if r := recover(); r != nil {
+			// Answer every waiting caller before the panic goes on to the
+			// leader's own caller (the HTTP layer turns it into a 500).
+			for _, o := range batch {
+				select {
+				case o.done <- errCommitFailed:
+				default:
+				}
+			}
+			panic(r)
+		}
+	}()
 	results, ran := s.commit(ctx, batch)
 	if !ran && ctx.Err() != nil {
 		var back []*op

@@ -210,6 +210,8 @@ func Start(opts ...Option) (*Server, error) {
 		hs: &http.Server{
 			Handler:           h,
 			ReadHeaderTimeout: 10 * time.Second,
+			ReadTimeout:       10 * time.Second,
+			IdleTimeout:       60 * time.Second,
 			ErrorLog:          slog.NewLogLogger(c.logger.Handler(), slog.LevelWarn),
 		},
 	}
@@ -249,6 +251,20 @@ func (s *Server) Close() error {
 // Format keeps the session key out of fmt output.
 func (s *Server) Format(f fmt.State, _ rune) {
 	fmt.Fprintf(f, "workspacetest.Server{URL: %q, auth: %t}", s.URL, s.APIKey != "")
+}
+
+// LogValue keeps the session key out of log/slog output.
+func (s *Server) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("url", s.URL), slog.Bool("auth", s.APIKey != ""))
+}
+
+// MarshalJSON keeps the session key out of encoding/json output.
+func (s *Server) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		URL     string `json:"url"`
+		Auth    bool   `json:"auth"`
+		DataDir string `json:"data_dir,omitempty"`
+	}{s.URL, s.APIKey != "", s.DataDir})
 }
 
 func (s *Server) seed(c *config) error {
