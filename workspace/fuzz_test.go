@@ -18,7 +18,7 @@ func FuzzParseSettings(f *testing.F) {
 	f.Add([]byte(`null`))
 	c := &call{method: "GET", path: "/api/settings"}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		s, err := parseSettings(c, body)
+		s, err := (&Workspace{}).parseSettings(c, body)
 		if err != nil {
 			require.Nil(t, s)
 			return

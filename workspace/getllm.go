@@ -130,7 +130,7 @@ func (w *Workspace) GetLLM(ctx context.Context, opts ...LLMOption) (*llm.LLM, er
 		if err != nil {
 			return nil, err
 		}
-		agent, err := parseAgentSettings(env.AgentSettings, partLLM)
+		agent, err := parseAgentSettings(env.AgentSettings, partLLM, w.cache())
 		if err != nil {
 			return nil, &opError{method: c2.method, path: c2.path, err: err}
 		}
@@ -175,8 +175,8 @@ func (w *Workspace) profileConfig(ctx context.Context, name string) (*llm.LLM, e
 	if !isObject(body) || json.Unmarshal(body, &wire) != nil || !isObject(wire.Config) {
 		return nil, &profileError{name: name, sentinel: ErrInvalidConfig}
 	}
-	l := new(llm.LLM)
-	if err := l.UnmarshalJSON(wire.Config); err != nil {
+	l, err := w.cache().decode(wire.Config)
+	if err != nil {
 		return nil, fmt.Errorf("workspace: LLM profile '%s': %w: %w", name, ErrInvalidConfig, err)
 	}
 	l.UsageID = "profile:" + name

@@ -29,7 +29,7 @@ func TestAgentSettingsBaselines(t *testing.T) {
 			raw, err := json.Marshal(doc)
 			require.NoError(t, err)
 
-			a, err := parseAgentSettings(raw, partLLM|partMCP|partRaw)
+			a, err := parseAgentSettings(raw, partLLM|partMCP|partRaw, nil)
 			require.NoError(t, err)
 			require.Equal(t, AgentSettingsSchemaVersion, a.SchemaVersion)
 			cfgJSON, err := a.MCPConfig.PlaintextJSON()

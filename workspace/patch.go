@@ -445,5 +445,5 @@ func (w *Workspace) settingsWrite(ctx context.Context, c *call) (*Settings, erro
 	if err != nil {
 		return nil, err
 	}
-	return parseSettings(c, body)
+	return w.parseSettings(c, body)
 }

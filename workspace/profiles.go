@@ -138,8 +138,8 @@ func (w *Workspace) GetProfile(ctx context.Context, name string, exposure Exposu
 	if !isObject(wire.Config) {
 		return nil, invalid(c, "member %q is required and must be an object", "config")
 	}
-	l := new(llm.LLM)
-	if err := l.UnmarshalJSON(wire.Config); err != nil {
+	l, err := w.cache().decode(wire.Config)
+	if err != nil {
 		return nil, &opError{method: c.method, path: c.path, err: fmt.Errorf("%w: config: %w", ErrInvalidResponse, err)}
 	}
 	return &Profile{Name: wire.Name, Config: l, APIKeySet: wire.APIKeySet}, nil

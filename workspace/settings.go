@@ -213,29 +213,29 @@ func optString(raw json.RawMessage) *string {
 }
 
 // parseSettings decodes a full SettingsResponse.
-func parseSettings(c *call, body []byte) (*Settings, error) {
-	w, err := parseSettingsEnvelope(c, body)
+func (w *Workspace) parseSettings(c *call, body []byte) (*Settings, error) {
+	env, err := parseSettingsEnvelope(c, body)
 	if err != nil {
 		return nil, err
 	}
-	agent, err := parseAgentSettings(w.AgentSettings, partLLM|partMCP|partRaw)
+	agent, err := parseAgentSettings(env.AgentSettings, partLLM|partMCP|partRaw, w.cache())
 	if err != nil {
 		return nil, &opError{method: c.method, path: c.path, err: err}
 	}
-	conv, err := parseConversationSettings(w.ConversationSettings)
+	conv, err := parseConversationSettings(env.ConversationSettings)
 	if err != nil {
 		return nil, &opError{method: c.method, path: c.path, err: err}
 	}
 	s := &Settings{
 		AgentSettings:        *agent,
 		ConversationSettings: conv,
-		LLMAPIKeyIsSet:       string(w.LLMAPIKeyIsSet) == "true",
-		ActiveProfile:        optString(w.ActiveProfile),
-		ActiveAgentProfileID: optString(w.ActiveAgentProfileID),
+		LLMAPIKeyIsSet:       string(env.LLMAPIKeyIsSet) == "true",
+		ActiveProfile:        optString(env.ActiveProfile),
+		ActiveAgentProfileID: optString(env.ActiveAgentProfileID),
 		MiscSettings:         map[string]any{},
 	}
-	if isObject(w.MiscSettings) {
-		if err := json.Unmarshal(w.MiscSettings, &s.MiscSettings); err != nil {
+	if isObject(env.MiscSettings) {
+		if err := json.Unmarshal(env.MiscSettings, &s.MiscSettings); err != nil {
 			return nil, invalid(c, "member %q: malformed JSON", "misc_settings")
 		}
 	}
@@ -330,7 +330,7 @@ type agentWire struct {
 // and decodes the requested typed members. A current document takes a fast
 // path that copies only llm and mcp_config; an older one is migrated as a
 // whole.
-func parseAgentSettings(raw json.RawMessage, parts agentParts) (*AgentSettings, error) {
+func parseAgentSettings(raw json.RawMessage, parts agentParts, cache *llmCache) (*AgentSettings, error) {
 	if !isObject(raw) {
 		return nil, fmt.Errorf("%w: agent_settings: must be a JSON object", ErrInvalidResponse)
 	}
@@ -381,10 +381,11 @@ func parseAgentSettings(raw json.RawMessage, parts agentParts) (*AgentSettings, 
 	}
 	if parts&partLLM != 0 {
 		if len(wire.LLM) > 0 && string(wire.LLM) != "null" {
-			a.LLM = new(llm.LLM)
-			if err := a.LLM.UnmarshalJSON(wire.LLM); err != nil {
+			l, err := cache.decode(wire.LLM)
+			if err != nil {
 				return nil, fmt.Errorf("%w: agent_settings.llm: %v", ErrInvalidResponse, err)
 			}
+			a.LLM = l
 			a.LLM.Normalize()
 			if err := a.LLM.Validate(); err != nil {
 				return nil, fmt.Errorf("%w: agent_settings.llm: %v", ErrInvalidResponse, err)
@@ -537,7 +538,7 @@ func (w *Workspace) Settings(ctx context.Context, exposure Exposure) (*Settings,
 	if err != nil {
 		return nil, err
 	}
-	return parseSettings(c, body)
+	return w.parseSettings(c, body)
 }
 
 // AgentSchema fetches GET /api/settings/agent-schema.

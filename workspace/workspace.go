@@ -82,6 +82,7 @@ type Workspace struct {
 	rc                                  *resty.Client
 	inner                               *http.Client                      // the client retryablehttp uses for each attempt
 	waitHook                            func(time.Duration) time.Duration // tests: replaces each computed wait
+	llms                                *llmCache
 }
 
 // config collects the options of New.
@@ -273,6 +274,7 @@ func newWorkspace(cfg config) (*Workspace, error) {
 		workingDir:  cfg.workingDir,
 		cred:        &credentials{key: secret.Str(cfg.apiKey)},
 		waitHook:    cfg.waitHook,
+		llms:        &llmCache{},
 		exposePlain: []string{"plaintext"},
 		exposeEnc:   []string{"encrypted"},
 		contentJSON: []string{"application/json"},
@@ -354,6 +356,14 @@ func (w *Workspace) WorkingDir() string {
 
 // HasAPIKey reports whether a session key is configured.
 func (w *Workspace) HasAPIKey() bool { return w != nil && w.key().IsSet() }
+
+// cache returns the LLM decode cache (nil for a zero Workspace: no caching).
+func (w *Workspace) cache() *llmCache {
+	if w == nil {
+		return nil
+	}
+	return w.llms
+}
 
 // credentials holds the session key.
 type credentials struct {

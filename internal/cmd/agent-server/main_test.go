@@ -10,12 +10,31 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 )
+
+// lockedBuffer is a bytes.Buffer safe to read while the child writes to it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
 
 // buildBinary compiles the command once per test binary run.
 func buildBinary(tb testing.TB) string {
@@ -30,12 +49,12 @@ func buildBinary(tb testing.TB) string {
 
 // startProcess starts the binary on a free port and returns its base URL
 // once it has printed its "listening on" line.
-func startProcess(tb testing.TB, bin string, env []string, args ...string) (*exec.Cmd, string, *bytes.Buffer) {
+func startProcess(tb testing.TB, bin string, env []string, args ...string) (*exec.Cmd, string, *lockedBuffer) {
 	tb.Helper()
 	cmd := exec.Command(bin, append([]string{"--host", "127.0.0.1", "--port", "0"}, args...)...)
 	cmd.Env = env
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	stderr := &lockedBuffer{}
+	cmd.Stderr = stderr
 	out, err := cmd.StdoutPipe()
 	require.NoError(tb, err)
 	require.NoError(tb, cmd.Start())
@@ -44,7 +63,7 @@ func startProcess(tb testing.TB, bin string, env []string, args ...string) (*exe
 	url := strings.TrimSpace(strings.TrimPrefix(line, "listening on "))
 	require.True(tb, strings.HasPrefix(url, "http://127.0.0.1:"), line)
 	go io.Copy(io.Discard, out)
-	return cmd, url, &stderr
+	return cmd, url, stderr
 }
 
 func get(t testing.TB, url string, hdr map[string]string) (int, string) {
