@@ -39,6 +39,11 @@ var (
 	ErrRedactedValue = errors.New(`workspace: refusing to send the redaction marker "**********" as a value: ` +
 		`the server would erase the stored secret; fetch with Plaintext or Encrypted exposure instead`)
 
+	// ErrInvalidUTF8 is returned before anything is sent when a string in
+	// an outgoing body (a secret value, a setting) is not valid UTF-8:
+	// JSON would silently replace the bad bytes, changing the value.
+	ErrInvalidUTF8 = errors.New("workspace: refusing to send a string that is not valid UTF-8 (JSON would alter it)")
+
 	// ErrInvalidResponse is wrapped by errors about a 2xx response body that
 	// does not have the documented shape (not retried).
 	ErrInvalidResponse = errors.New("agent-server: invalid response")

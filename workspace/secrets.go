@@ -102,7 +102,7 @@ func (w *Workspace) GetSecretsNamed(ctx context.Context, names []string) (map[st
 		n = len(names)
 	}
 	out := make(map[string]secret.LookupSecret, n)
-	prefix := w.host + secretsPath + "/"
+	prefix := w.secretURLPrefix
 	for _, s := range list {
 		if !keep(s.Name) {
 			continue

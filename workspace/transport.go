@@ -94,6 +94,9 @@ func (w *Workspace) do(ctx context.Context, c *call) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if c.body != nil && hasInvalidUTF8Escape(c.body) {
+		return nil, &opError{method: c.method, path: c.path, err: ErrInvalidUTF8}
+	}
 	if c.noRetry {
 		ctx = context.WithValue(ctx, noRetryKey{}, true)
 	}
@@ -279,6 +282,29 @@ func (r restyLogger) Debugf(format string, v ...interface{}) { r.log(format, v..
 func (r restyLogger) log(format string, v ...interface{}) {
 	if r.l != nil {
 		r.l.Debug("resty: " + fmt.Sprintf(format, v...))
+	}
+}
+
+// hasInvalidUTF8Escape reports whether a JSON body produced by
+// encoding/json had invalid UTF-8 in a string: the encoder silently writes
+// each bad byte as the escape \ufffd (a genuine U+FFFD is written raw), so
+// the escape, not itself preceded by an escaped backslash, gives it away.
+func hasInvalidUTF8Escape(body []byte) bool {
+	const esc = `\ufffd`
+	for off := 0; ; {
+		i := bytes.Index(body[off:], []byte(esc))
+		if i < 0 {
+			return false
+		}
+		i += off
+		n := 0 // backslashes before the one starting the escape
+		for j := i - 1; j >= 0 && body[j] == '\\'; j-- {
+			n++
+		}
+		if n%2 == 0 {
+			return true
+		}
+		off = i + len(esc)
 	}
 }
 

@@ -47,8 +47,8 @@ const (
 	DefaultMinWait = 1 * time.Second
 	// DefaultMaxWait caps every wait, Retry-After included.
 	DefaultMaxWait = 5 * time.Second
-	// DefaultReadTimeout is upstream's read timeout, applied by the default
-	// transport as its response-header timeout.
+	// DefaultReadTimeout bounds the wait for a response's headers on the
+	// default transport (upstream's 600 s read timeout).
 	DefaultReadTimeout = 600 * time.Second
 	// DefaultConnectTimeout bounds dialing on the default transport.
 	DefaultConnectTimeout = 10 * time.Second
@@ -83,6 +83,7 @@ type Workspace struct {
 	inner                               *http.Client                      // the client retryablehttp uses for each attempt
 	waitHook                            func(time.Duration) time.Duration // tests: replaces each computed wait
 	llms                                *llmCache
+	secretURLPrefix                     string // host + "/api/settings/secrets/"
 }
 
 // config collects the options of New.
@@ -153,10 +154,11 @@ func WithRetry(attempts int, minWait, maxWait time.Duration) Option {
 }
 
 // WithTimeout sets the total timeout of each attempt (connect, send, read
-// the whole answer). 0, the default, sets none: the default transport then
-// bounds connecting (10 s) and waiting for response headers (600 s,
-// upstream's read timeout). The context passed to a
-// method is the total budget, waits included.
+// the whole answer); the context passed to a method remains the total
+// budget, waits included. 0, the default, sets no whole-attempt timer (it
+// costs a few percent of a loopback call); the default transport still
+// bounds connecting (10 s) and the wait for response headers (600 s,
+// upstream's read timeout).
 func WithTimeout(d time.Duration) Option {
 	return func(c *config) {
 		if d < 0 {
@@ -270,14 +272,15 @@ func newWorkspace(cfg config) (*Workspace, error) {
 	}
 
 	w := &Workspace{
-		host:        host,
-		workingDir:  cfg.workingDir,
-		cred:        &credentials{key: secret.Str(cfg.apiKey)},
-		waitHook:    cfg.waitHook,
-		llms:        &llmCache{},
-		exposePlain: []string{"plaintext"},
-		exposeEnc:   []string{"encrypted"},
-		contentJSON: []string{"application/json"},
+		host:            host,
+		workingDir:      cfg.workingDir,
+		cred:            &credentials{key: secret.Str(cfg.apiKey)},
+		waitHook:        cfg.waitHook,
+		llms:            &llmCache{},
+		secretURLPrefix: host + secretsPath + "/",
+		exposePlain:     []string{"plaintext"},
+		exposeEnc:       []string{"encrypted"},
+		contentJSON:     []string{"application/json"},
 	}
 	if cfg.apiKey != "" {
 		w.cred.header = []string{cfg.apiKey}
@@ -334,6 +337,9 @@ func defaultTransport() *http.Transport {
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   DefaultConnectTimeout,
 		ExpectContinueTimeout: time.Second,
+		// A server that accepts a request and never answers is cut off
+		// after upstream's read timeout even when the caller's context has
+		// no deadline (WithTimeout bounds whole attempts more tightly).
 		ResponseHeaderTimeout: DefaultReadTimeout,
 	}
 }
