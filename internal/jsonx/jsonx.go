@@ -625,3 +625,34 @@ func surrogates(r rune) (rune, rune) {
 	r -= 0x10000
 	return 0xd800 + (r>>10)&0x3ff, 0xdc00 + r&0x3ff
 }
+
+// Truthy reports Python truthiness of a JSON value: null, false, "", 0,
+// [] and {} are false; everything else is true.
+func Truthy(v any) bool {
+	switch t := v.(type) {
+	case nil:
+		return false
+	case bool:
+		return t
+	case string:
+		return t != ""
+	case json.Number:
+		f, err := strconv.ParseFloat(string(t), 64)
+		if err != nil {
+			return true // out of range: ±Inf, never zero
+		}
+		return f != 0
+	case int:
+		return t != 0
+	case int64:
+		return t != 0
+	case float64:
+		return t != 0
+	case []any:
+		return len(t) > 0
+	case *Object:
+		return t.Len() > 0
+	default:
+		return true
+	}
+}

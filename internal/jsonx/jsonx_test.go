@@ -432,3 +432,20 @@ func TestEqual(t *testing.T) {
 	require.False(t, Equal(5, "5"))
 	require.True(t, Equal(Obj("a", 1), mustParse(t, `{"a":1.0}`)))
 }
+
+func TestTruthy(t *testing.T) {
+	for _, c := range []struct {
+		v    any
+		want bool
+	}{
+		{nil, false}, {false, false}, {true, true}, {"", false}, {"x", true},
+		{json.Number("0"), false}, {json.Number("0.0"), false}, {json.Number("-0"), false},
+		{json.Number("2"), true}, {json.Number("1e999"), true},
+		{[]any{}, false}, {[]any{nil}, true}, {NewObject(), false}, {Obj("a", nil), true},
+		{0, false}, {3, true}, {0.0, false},
+	} {
+		if got := Truthy(c.v); got != c.want {
+			t.Errorf("Truthy(%#v) = %v, want %v", c.v, got, c.want)
+		}
+	}
+}

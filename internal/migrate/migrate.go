@@ -247,7 +247,7 @@ func readVersion(doc *jsonx.Object, name string, current int, lenient bool) (int
 	if !ok || raw == nil {
 		return 0, nil
 	}
-	if lenient && !truthy(raw) {
+	if lenient && !jsonx.Truthy(raw) {
 		return 0, nil
 	}
 	bad := func(reason string) (int, error) {
@@ -306,36 +306,6 @@ func shortInt(v int64) string {
 		return "(too large)"
 	}
 	return strconv.FormatInt(v, 10)
-}
-
-// truthy reports Python truthiness of a JSON value.
-func truthy(v any) bool {
-	switch t := v.(type) {
-	case nil:
-		return false
-	case bool:
-		return t
-	case string:
-		return t != ""
-	case json.Number:
-		f, err := strconv.ParseFloat(string(t), 64)
-		if err != nil {
-			return true // out of range: ±Inf, never zero
-		}
-		return f != 0
-	case int:
-		return t != 0
-	case int64:
-		return t != 0
-	case float64:
-		return t != 0
-	case []any:
-		return len(t) > 0
-	case *jsonx.Object:
-		return t.Len() > 0
-	default:
-		return true
-	}
 }
 
 func jsonType(v any) string {
@@ -534,7 +504,7 @@ func convertServer(srv *jsonx.Object, fastMCP bool) {
 			defaultOAuthType(a.Object("authentication"))
 			creds, _ := a.Get("credentials")
 			a.Delete("credentials")
-			if !truthy(creds) {
+			if !jsonx.Truthy(creds) {
 				creds = legacyCreds
 			}
 			mergeState(a, creds)
@@ -664,7 +634,7 @@ func stateFromCredentials(creds any) *jsonx.Object {
 	if !ok {
 		return state
 	}
-	if tok := bucketPayload(c.Object("mcp-oauth-token"), "/tokens"); tok != nil && truthy(tok.Value("access_token")) {
+	if tok := bucketPayload(c.Object("mcp-oauth-token"), "/tokens"); tok != nil && jsonx.Truthy(tok.Value("access_token")) {
 		state.Set("tokens", tok.Clone())
 	}
 	if ci := bucketPayload(c.Object("mcp-oauth-client-info"), "/client_info"); ci != nil && ci.Len() > 0 {

@@ -281,26 +281,6 @@ func exposeMode(r *http.Request) (model.Mode, string, error) {
 		fmt.Sprintf("Invalid X-Expose-Secrets header value: '%s'. Valid values are: 'encrypted', 'plaintext'.", v))
 }
 
-// pyTruthy is Python truthiness for JSON values.
-func pyTruthy(v any) bool {
-	switch t := v.(type) {
-	case nil:
-		return false
-	case bool:
-		return t
-	case string:
-		return t != ""
-	case json.Number:
-		f, err := t.Float64()
-		return err != nil || f != 0
-	case []any:
-		return len(t) > 0
-	case *jsonx.Object:
-		return t.Len() > 0
-	}
-	return true
-}
-
 // pyRepr quotes a string the way Python's repr() does.
 func pyRepr(s string) string {
 	quote := byte('\'')

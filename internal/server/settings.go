@@ -328,7 +328,7 @@ func (s *Server) validationFailed(host string, err error) error {
 func (s *Server) mergeAgent(cur, diff *jsonx.Object) (*jsonx.Object, error) {
 	curKind, _ := cur.String("agent_kind")
 	var base *jsonx.Object
-	if k, ok := diff.Get("agent_kind"); ok && pyTruthy(k) && k != any(curKind) {
+	if k, ok := diff.Get("agent_kind"); ok && jsonx.Truthy(k) && k != any(curKind) {
 		// Kind switch: nothing of the old settings is kept.
 		base = jsonx.Obj("agent_kind", jsonx.Clone(k))
 	} else {
