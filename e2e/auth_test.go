@@ -16,11 +16,14 @@ import (
 // (server-api.md §2.3). Any other route without auth in the route table is
 // a failure.
 var publicRoutes = map[string]bool{
-	"GET /":            true,
-	"GET /server_info": true,
-	"GET /alive":       true,
-	"GET /health":      true,
-	"GET /ready":       true,
+	"GET /":             true,
+	"GET /server_info":  true,
+	"GET /alive":        true,
+	"GET /health":       true,
+	"GET /ready":        true,
+	"GET /openapi.json": true,
+	"GET /docs":         true,
+	"GET /redoc":        true,
 }
 
 // concretePath fills the {param} segments of a ServeMux pattern with valid

@@ -1,8 +1,11 @@
 package model
 
 import (
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/openhands-go/sdk/internal/jsonx"
@@ -92,6 +95,31 @@ func FuzzLoadSettingsFile(f *testing.F) {
 		}
 		if !jsonx.Equal(s.Agent, back.Agent) || !jsonx.Equal(s.Conversation, back.Conversation) || !jsonx.Equal(s.Misc, back.Misc) {
 			t.Fatal("settings file does not round-trip")
+		}
+	})
+}
+
+// FuzzPyFloat: for every finite float the Python-style text parses back to
+// the same value, always reads as a float (has '.', 'e' or is signed zero
+// text with ".0"), and is stable when formatted again.
+func FuzzPyFloat(f *testing.F) {
+	for _, v := range []float64{0, 8, 0.1, 1e-5, 1e16, -2.5, 123456789012345.5, 5e-324, 1.7976931348623157e308} {
+		f.Add(v)
+	}
+	f.Fuzz(func(t *testing.T, v float64) {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return
+		}
+		s := pyFloat(v)
+		back, err := strconv.ParseFloat(s, 64)
+		if err != nil || back != v || math.Signbit(back) != math.Signbit(v) {
+			t.Fatalf("pyFloat(%v) = %q does not round-trip", v, s)
+		}
+		if !strings.ContainsAny(s, ".e") {
+			t.Fatalf("pyFloat(%v) = %q does not read as a float", v, s)
+		}
+		if pyFloat(back) != s {
+			t.Fatalf("pyFloat is not stable for %q", s)
 		}
 	})
 }

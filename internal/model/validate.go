@@ -338,6 +338,11 @@ func (v *vctx) number(t *typ, in any, loc []any) any {
 		return nil
 	}
 	out := n
+	if t.kind == kNumber {
+		// A float field: stored and printed as Python prints a float
+		// (data-model.md General rules: 8 → 8.0, 1e2 → 100.0).
+		out = json.Number(pyFloat(f))
+	}
 	if t.kind == kInt && strings.ContainsAny(string(n), ".eE") {
 		if f != math.Trunc(f) {
 			v.add("int_from_float", loc, "Input should be a valid integer, got a number with a fractional part", in, nil)
@@ -368,6 +373,29 @@ func (v *vctx) number(t *typ, in any, loc []any) any {
 		}
 	}
 	return out
+}
+
+// pyFloat formats a finite float like Python's repr(float): the shortest
+// text that round-trips, always with a decimal point or an exponent, in
+// fixed notation for decimal exponents -4 <= x < 16 and as d.ddde±XX
+// otherwise (8 → "8.0", 1.5e-05, 1e+16).
+func pyFloat(f float64) string {
+	if f == 0 {
+		if math.Signbit(f) {
+			return "-0.0"
+		}
+		return "0.0"
+	}
+	e := strconv.FormatFloat(f, 'e', -1, 64)
+	exp, err := strconv.Atoi(e[strings.IndexByte(e, 'e')+1:])
+	if err != nil || exp < -4 || exp >= 16 {
+		return e
+	}
+	s := strconv.FormatFloat(f, 'f', -1, 64)
+	if !strings.ContainsRune(s, '.') {
+		s += ".0"
+	}
+	return s
 }
 
 func (v *vctx) model(m *model, obj *jsonx.Object, loc []any) any {

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -443,4 +444,35 @@ func TestValidationErrorItems(t *testing.T) {
 	require.Equal(t, "literal_error", ve.Items[2].Type)
 	require.Equal(t, "Input should be 'finish_and_message' or 'all_actions'", ve.Items[2].Msg)
 	require.Contains(t, err.Error(), "3 validation error(s)")
+}
+
+func TestPyFloat(t *testing.T) {
+	tests := []struct {
+		in   float64
+		want string // Python repr(float(in))
+	}{
+		{0, "0.0"},
+		{math.Copysign(0, -1), "-0.0"},
+		{8, "8.0"},
+		{1800, "1800.0"},
+		{0.1, "0.1"},
+		{0.6, "0.6"},
+		{-2.5, "-2.5"},
+		{0.0001, "0.0001"},
+		{0.00001, "1e-05"},
+		{0.000015, "1.5e-05"},
+		{2e-6, "2e-06"},
+		{1e15, "1000000000000000.0"},
+		{1e16, "1e+16"},
+		{1.5e16, "1.5e+16"},
+		{123456789012345.5, "123456789012345.5"},
+		{1e100, "1e+100"},
+		{1e-100, "1e-100"},
+		{math.MaxFloat64, "1.7976931348623157e+308"},
+		{5e-324, "5e-324"},
+		{1.0 / 3, "0.3333333333333333"},
+	}
+	for _, tc := range tests {
+		require.Equal(t, tc.want, pyFloat(tc.in), "%v", tc.in)
+	}
 }

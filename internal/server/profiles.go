@@ -49,8 +49,9 @@ func (s *Server) withProfiles(ctx context.Context, fn func(tx store.Tx) error) e
 }
 
 // loadProfile loads one profile as an internal LLM object. With resolve, a
-// referenced provider connection is required (this server stores none, so a
-// profile that names one and has no inline key answers 422).
+// referenced provider connection is required (server-api.md §4.2, §6.6):
+// this server stores none, so a profile that names one answers 422 even if
+// its file also carries an inline key.
 func (s *Server) loadProfile(ctx context.Context, name string, resolve bool) (*jsonx.Object, error) {
 	var llm *jsonx.Object
 	err := s.withProfiles(ctx, func(tx store.Tx) error {
@@ -75,7 +76,7 @@ func (s *Server) loadProfile(ctx context.Context, name string, resolve bool) (*j
 		return nil, err
 	}
 	if resolve {
-		if id, ok := llm.String("provider_connection_id"); ok && id != "" && !model.ProfileAPIKeySet(llm) {
+		if id, ok := llm.String("provider_connection_id"); ok && id != "" {
 			return nil, newHTTPError(http.StatusUnprocessableEntity, fmt.Sprintf(
 				"Profile %s references provider connection %s, which does not exist. Update the profile or recreate the connection.",
 				pyRepr(name), pyRepr(id)))

@@ -172,6 +172,9 @@ func (s *Server) routeTable() []route {
 		r(http.MethodGet, "/alive", false, s.alive),
 		r(http.MethodGet, "/health", false, s.alive),
 		r(http.MethodGet, "/ready", false, s.ready),
+		r(http.MethodGet, "/openapi.json", false, s.openAPI),
+		r(http.MethodGet, "/docs", false, docsPage("OpenHands Agent Server API")),
+		r(http.MethodGet, "/redoc", false, docsPage("OpenHands Agent Server API (ReDoc)")),
 
 		r(http.MethodGet, "/api/settings", true, s.getSettings),
 		r(http.MethodPatch, "/api/settings", true, s.patchSettings),

@@ -41,8 +41,8 @@ type settingsEntry struct {
 // the entry's makes readers load the file again (every write changes it).
 type settingsCache struct{ cur atomic.Pointer[settingsEntry] }
 
-// schemaCache keeps the rendered schema documents.
-type schemaCache struct{ agent, conversation atomic.Pointer[[]byte] }
+// schemaCache keeps the rendered schema documents (and the OpenAPI one).
+type schemaCache struct{ agent, conversation, openapi atomic.Pointer[[]byte] }
 
 // render returns the SettingsResponse bytes for mode: cached for redacted
 // and plaintext, fresh for encrypted (new tokens each time).
