@@ -86,16 +86,6 @@ func fieldTable() [numFields]field {
 	}
 }
 
-// lookupField returns the known member named name.
-func lookupField(fields *[numFields]field, name string) (field, bool) {
-	for _, f := range fields {
-		if f.name == name {
-			return f, true
-		}
-	}
-	return field{}, false
-}
-
 // FieldNames returns the JSON names of all known members in output order.
 func FieldNames() []string {
 	fields := fieldTable()
@@ -243,20 +233,34 @@ func (l *LLM) UnmarshalJSON(data []byte) error {
 	if string(bytes.TrimSpace(data)) == "null" {
 		return nil // JSON null leaves the value unchanged (encoding/json convention)
 	}
-	members, err := parseObject(data)
-	if err != nil {
+	if err := validObject(data); err != nil {
 		return fmt.Errorf("llm: %w", err)
 	}
 	fields := fieldTable()
+	var buf [inlineMembers]rawMember
+	members, err := scanMembers(data, &fields, buf[:])
+	if err != nil {
+		return fmt.Errorf("llm: %w", err)
+	}
 	out := Default()
-	for _, m := range members {
-		f, ok := lookupField(&fields, m.key)
-		if !ok {
-			out.unknown = append(out.unknown, m)
+	unknown := 0
+	for i := range members {
+		m := &members[i]
+		if m.field < 0 {
+			unknown++
 			continue
 		}
+		f := &fields[m.field]
 		if err := decodeValue(f.ptr(out), m.value, f.name); err != nil {
 			return fmt.Errorf("llm: field %q: %w", f.name, err)
+		}
+	}
+	if unknown > 0 {
+		out.unknown = make([]member, 0, unknown)
+		for i := range members {
+			if m := &members[i]; m.field < 0 {
+				out.unknown = append(out.unknown, member{key: m.key, value: compactCopy(m.value)})
+			}
 		}
 	}
 	*l = *out
@@ -266,50 +270,21 @@ func (l *LLM) UnmarshalJSON(data []byte) error {
 // parseObject splits a JSON object into its members (in order, values
 // compacted). Errors never quote the input.
 func parseObject(data []byte) ([]member, error) {
-	if !json.Valid(data) {
-		var raw json.RawMessage
-		err := json.Unmarshal(data, &raw)
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			return nil, fmt.Errorf("invalid JSON at offset %d", se.Offset)
-		}
-		return nil, errors.New("invalid JSON")
+	if err := validObject(data); err != nil {
+		return nil, err
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	tok, err := dec.Token()
-	if err != nil || tok != json.Delim('{') {
-		return nil, errors.New("expected a JSON object")
+	fields := fieldTable()
+	var buf [inlineMembers]rawMember
+	members, err := scanMembers(data, &fields, buf[:])
+	if err != nil {
+		return nil, err
 	}
-	var out []member
-	seen := map[string]bool{}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, errors.New("invalid JSON object")
-		}
-		key, ok := tok.(string)
-		if !ok {
-			return nil, errors.New("invalid JSON object")
-		}
-		if seen[key] {
-			return nil, fmt.Errorf("duplicate member %q", key)
-		}
-		seen[key] = true
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return nil, errors.New("invalid JSON object")
-		}
-		var c bytes.Buffer
-		if err := json.Compact(&c, raw); err != nil {
-			return nil, errors.New("invalid JSON object")
-		}
-		out = append(out, member{key: key, value: c.Bytes()})
+	if len(members) == 0 {
+		return nil, nil
 	}
-	if _, err := dec.Token(); err != nil {
-		return nil, errors.New("invalid JSON object")
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("unexpected data after the JSON object")
+	out := make([]member, len(members))
+	for i, m := range members {
+		out[i] = member{key: m.key, value: compactCopy(m.value)}
 	}
 	return out, nil
 }
@@ -341,9 +316,17 @@ func typeErr(want string, raw json.RawMessage) error {
 
 func isNull(raw json.RawMessage) bool { return string(raw) == "null" }
 
+// isEmptyObject reports whether a valid JSON object value has no members.
+func isEmptyObject(raw json.RawMessage) bool {
+	return len(raw) >= 2 && raw[0] == '{' && skipSpace(raw, 1) == len(raw)-1
+}
+
 func decodeString(raw json.RawMessage) (string, error) {
 	if jsonKind(raw) != "a string" {
 		return "", typeErr("a string", raw)
+	}
+	if inner := raw[1 : len(raw)-1]; plainString(inner) {
+		return string(inner), nil
 	}
 	var s string
 	if err := json.Unmarshal(raw, &s); err != nil {
@@ -390,6 +373,9 @@ func decodeBool(raw json.RawMessage) (bool, error) {
 func decodeAnyMap(raw json.RawMessage) (map[string]any, error) {
 	if jsonKind(raw) != "an object" {
 		return nil, typeErr("an object", raw)
+	}
+	if isEmptyObject(raw) {
+		return map[string]any{}, nil
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
@@ -498,6 +484,10 @@ func decodeValue(p any, raw json.RawMessage, name string) error {
 		}
 		if jsonKind(raw) != "an object" {
 			return typeErr("an object or null", raw)
+		}
+		if isEmptyObject(raw) {
+			*v = map[string]*string{}
+			return nil
 		}
 		var m map[string]*string
 		if err := json.Unmarshal(raw, &m); err != nil {

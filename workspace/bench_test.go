@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -239,4 +240,114 @@ func BenchmarkGetLLMPaired(b *testing.B) {
 		baselineGET(b, c, url, false)
 		baselineGET(b, c, url, true)
 	})
+}
+
+// staticTransport answers every request with body, in memory: the
+// benchmarks below measure the client's own per-call cost without the
+// loopback network and server time that dominate the benchmarks above.
+type staticTransport struct{ body []byte }
+
+func (s staticTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	return &http.Response{
+		StatusCode: 200, ProtoMajor: 1, ProtoMinor: 1, Request: r,
+		Header:        http.Header{"Content-Type": {"application/json"}},
+		ContentLength: int64(len(s.body)),
+		Body:          io.NopCloser(bytes.NewReader(s.body)),
+	}, nil
+}
+
+// BenchmarkGetSecretsInMemory is GetSecrets (resty → retryablehttp →
+// transport, decode, LookupSecret construction) over an in-memory
+// transport.
+func BenchmarkGetSecretsInMemory(b *testing.B) {
+	w, err := New("http://h:1", WithAPIKey(testKey), WithHTTPClient(&http.Client{Transport: staticTransport{benchSecretsBody()}}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if got, err := w.GetSecrets(ctx); err != nil || len(got) != 8 {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkGetSecretsInMemoryBaseline is the baseline: the same GET over a
+// bare net/http client and the same transport, decoded into a map.
+func BenchmarkGetSecretsInMemoryBaseline(b *testing.B) {
+	c := &http.Client{Transport: staticTransport{benchSecretsBody()}}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		req, err := http.NewRequestWithContext(ctx, "GET", "http://h:1/api/settings/secrets", nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		req.Header.Set(HeaderSessionAPIKey, testKey)
+		req.Header.Set("User-Agent", DefaultUserAgent)
+		resp, err := c.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(body, &m); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkGetLLMInMemory is the legacy GetLLM path (two settings GETs)
+// over an in-memory transport.
+func BenchmarkGetLLMInMemory(b *testing.B) {
+	w, err := New("http://h:1", WithAPIKey(testKey), WithHTTPClient(&http.Client{Transport: staticTransport{benchSettingsBody("null")}}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := w.GetLLM(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkGetLLMInMemoryBaseline is the baseline: the same two GETs over
+// a bare net/http client and the same transport, each decoded into a map.
+func BenchmarkGetLLMInMemoryBaseline(b *testing.B) {
+	c := &http.Client{Transport: staticTransport{benchSettingsBody("null")}}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		for _, expose := range []bool{false, true} {
+			req, err := http.NewRequestWithContext(ctx, "GET", "http://h:1/api/settings", nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			req.Header.Set(HeaderSessionAPIKey, testKey)
+			req.Header.Set("User-Agent", DefaultUserAgent)
+			if expose {
+				req.Header.Set(HeaderExposeSecrets, "plaintext")
+			}
+			resp, err := c.Do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			body, err := io.ReadAll(resp.Body)
+			_ = resp.Body.Close()
+			if err != nil {
+				b.Fatal(err)
+			}
+			var m map[string]any
+			if err := json.Unmarshal(body, &m); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
 }

@@ -98,7 +98,7 @@ func (w *Workspace) GetLLM(ctx context.Context, opts ...LLMOption) (*llm.LLM, er
 	var l *llm.LLM
 	switch {
 	case r.hasProfile:
-		p, err := w.profileConfig(ctx, r.profile)
+		p, err := w.profileLLM(ctx, r.profile, r.overrides)
 		if err != nil {
 			return nil, err
 		}
@@ -114,7 +114,7 @@ func (w *Workspace) GetLLM(ctx context.Context, opts ...LLMOption) (*llm.LLM, er
 			return nil, err
 		}
 		if ap != nil && *ap != "" {
-			p, err := w.profileConfig(ctx, *ap)
+			p, err := w.profileLLM(ctx, *ap, r.overrides)
 			if err != nil {
 				return nil, err
 			}
@@ -130,7 +130,7 @@ func (w *Workspace) GetLLM(ctx context.Context, opts ...LLMOption) (*llm.LLM, er
 		if err != nil {
 			return nil, err
 		}
-		agent, err := parseAgentSettings(env.AgentSettings, partLLM, w.cache())
+		agent, err := parseValidAgentSettings(env.AgentSettings, partLLM, w.cache())
 		if err != nil {
 			return nil, &opError{method: c2.method, path: c2.path, err: err}
 		}
@@ -153,32 +153,50 @@ func (w *Workspace) GetLLM(ctx context.Context, opts ...LLMOption) (*llm.LLM, er
 	return l, nil
 }
 
-// profileConfig fetches a profile with plaintext exposure and returns its
-// config as an LLM with usage_id "profile:<name>" (client.md §3.1).
-func (w *Workspace) profileConfig(ctx context.Context, name string) (*llm.LLM, error) {
-	path, err := profilePath(name, "")
+// profileLLM is profileConfig plus the rule that the LLM built from the
+// config and the overrides must name its model (data-model.md §3.2): a
+// config without "model" is valid only when an override supplies one.
+func (w *Workspace) profileLLM(ctx context.Context, name string, overrides map[string]any) (*llm.LLM, error) {
+	l, hasModel, err := w.profileConfig(ctx, name)
 	if err != nil {
 		return nil, err
+	}
+	if _, overridden := overrides["model"]; !hasModel && !overridden {
+		return nil, fmt.Errorf("workspace: LLM profile '%s': %w: %w", name, ErrInvalidConfig, errModelRequired)
+	}
+	return l, nil
+}
+
+// errModelRequired reports a supplied LLM object without a model.
+var errModelRequired = errors.New(`llm: field "model": required when an LLM object is supplied`)
+
+// profileConfig fetches a profile with plaintext exposure and returns its
+// config as an LLM with usage_id "profile:<name>" (client.md §3.1), and
+// whether the config had a "model" member.
+func (w *Workspace) profileConfig(ctx context.Context, name string) (*llm.LLM, bool, error) {
+	path, err := profilePath(name, "")
+	if err != nil {
+		return nil, false, err
 	}
 	c := &call{method: "GET", path: path, expose: Plaintext}
 	body, err := w.do(ctx, c)
 	if err != nil {
 		var ae *APIError
 		if errors.As(err, &ae) && ae.StatusCode == 404 {
-			return nil, &profileError{name: name, sentinel: ErrProfileNotFound, cause: ae}
+			return nil, false, &profileError{name: name, sentinel: ErrProfileNotFound, cause: ae}
 		}
-		return nil, err
+		return nil, false, err
 	}
 	var wire struct {
 		Config json.RawMessage `json:"config"`
 	}
 	if !isObject(body) || json.Unmarshal(body, &wire) != nil || !isObject(wire.Config) {
-		return nil, &profileError{name: name, sentinel: ErrInvalidConfig}
+		return nil, false, &profileError{name: name, sentinel: ErrInvalidConfig}
 	}
-	l, err := w.cache().decode(wire.Config)
+	l, hasModel, err := w.cache().decodeSupplied(wire.Config)
 	if err != nil {
-		return nil, fmt.Errorf("workspace: LLM profile '%s': %w: %w", name, ErrInvalidConfig, err)
+		return nil, false, fmt.Errorf("workspace: LLM profile '%s': %w: %w", name, ErrInvalidConfig, err)
 	}
 	l.UsageID = "profile:" + name
-	return l, nil
+	return l, hasModel, nil
 }

@@ -24,7 +24,7 @@ func (w *Workspace) GetMCPConfig(ctx context.Context) (mcp.Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	agent, err := parseAgentSettings(env.AgentSettings, partMCP, nil)
+	agent, err := parseValidAgentSettings(env.AgentSettings, partMCP, nil)
 	if err != nil {
 		return nil, &opError{method: c.method, path: c.path, err: err}
 	}

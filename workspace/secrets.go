@@ -18,10 +18,6 @@ type SecretInfo struct {
 	Description *string `json:"description"`
 }
 
-type secretsList struct {
-	Secrets []SecretInfo `json:"secrets"`
-}
-
 const secretsPath = "/api/settings/secrets"
 
 // ListSecrets returns GET /api/settings/secrets in server order (names and
@@ -32,19 +28,19 @@ func (w *Workspace) ListSecrets(ctx context.Context) ([]SecretInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	var l secretsList
-	if !isObject(body) || json.Unmarshal(body, &l) != nil {
+	list, err := decodeSecretsList(body)
+	if err != nil {
 		return nil, invalid(c, "expected {\"secrets\": [{\"name\", \"description\"}]}")
 	}
-	for _, s := range l.Secrets {
+	for _, s := range list {
 		if s.Name == "" {
 			return nil, invalid(c, "a listed secret has no name")
 		}
 	}
-	if l.Secrets == nil {
-		l.Secrets = []SecretInfo{}
+	if list == nil {
+		list = []SecretInfo{}
 	}
-	return l.Secrets, nil
+	return list, nil
 }
 
 // GetSecrets returns a LookupSecret for every secret stored on the server
@@ -109,7 +105,7 @@ func (w *Workspace) GetSecretsNamed(ctx context.Context, names []string) (map[st
 		}
 		out[s.Name] = secret.LookupSecret{
 			Description: s.Description,
-			URL:         prefix + url.PathEscape(s.Name),
+			URL:         prefix + url.PathEscape(s.Name), // equal to upstream's plain concatenation for every valid name
 			Headers:     w.AuthHeaders(),
 		}
 	}

@@ -25,6 +25,9 @@ func TestGetSecrets(t *testing.T) {
 	require.Equal(t, map[string]string{"X-Session-API-Key": "test-key"}, gh.Headers)
 	require.Equal(t, "GitHub PAT", *gh.Description)
 	require.Nil(t, got["OPENAI_API_KEY"].Description)
+	// Valid names need no escaping (the URL equals upstream's concatenation);
+	// a name no valid server would list is path-escaped, so it can never
+	// point a LookupSecret at another path.
 	require.Equal(t, "http://localhost:8000/api/settings/secrets/weird%20name%2Fx", got["weird name/x"].URL)
 
 	// Each LookupSecret holds its own copy of the auth headers.

@@ -101,38 +101,19 @@ func DefaultConversationSettings() ConversationSettings {
 	return ConversationSettings{SchemaVersion: 1, MaxIterations: 500, SecurityAnalyzer: &s}
 }
 
-// settingsWire is SettingsResponse on the wire.
+// settingsWire is SettingsResponse on the wire: each member's raw value (a
+// sub-slice of the body; nil when absent).
 type settingsWire struct {
-	AgentSettings        json.RawMessage `json:"agent_settings"`
-	ConversationSettings json.RawMessage `json:"conversation_settings"`
-	LLMAPIKeyIsSet       json.RawMessage `json:"llm_api_key_is_set"`
-	ActiveProfile        json.RawMessage `json:"active_profile"`
-	ActiveAgentProfileID json.RawMessage `json:"active_agent_profile_id"`
-	MiscSettings         json.RawMessage `json:"misc_settings"`
+	AgentSettings        json.RawMessage
+	ConversationSettings json.RawMessage
+	LLMAPIKeyIsSet       json.RawMessage
+	ActiveProfile        json.RawMessage
+	ActiveAgentProfileID json.RawMessage
+	MiscSettings         json.RawMessage
 }
 
-// jsonShape records the first byte of a member's JSON value (0: absent)
-// without copying it.
+// jsonShape is the first byte of a member's JSON value (0: absent).
 type jsonShape byte
-
-// UnmarshalJSON records the value's first byte.
-func (j *jsonShape) UnmarshalJSON(b []byte) error {
-	if len(b) > 0 {
-		*j = jsonShape(b[0])
-	}
-	return nil
-}
-
-// settingsProbe is the cheap view of a SettingsResponse used when only
-// active_profile matters: members are type-checked, not copied.
-type settingsProbe struct {
-	AgentSettings        jsonShape       `json:"agent_settings"`
-	ConversationSettings jsonShape       `json:"conversation_settings"`
-	LLMAPIKeyIsSet       jsonShape       `json:"llm_api_key_is_set"`
-	ActiveProfile        json.RawMessage `json:"active_profile"`
-	ActiveAgentProfileID jsonShape       `json:"active_agent_profile_id"`
-	MiscSettings         jsonShape       `json:"misc_settings"`
-}
 
 func shapeOf(raw json.RawMessage) jsonShape {
 	if len(raw) == 0 {
@@ -170,29 +151,42 @@ func checkSettingsShapes(c *call, agent, conv, keySet, active, agentProfile, mis
 // probeActiveProfile validates a SettingsResponse and returns its
 // active_profile without decoding the settings documents.
 func probeActiveProfile(c *call, body []byte) (*string, error) {
-	if !isObject(body) {
-		return nil, invalid(c, "body is not a JSON object")
-	}
-	var p settingsProbe
-	if err := json.Unmarshal(body, &p); err != nil {
-		return nil, invalid(c, "malformed JSON")
-	}
-	if err := checkSettingsShapes(c, p.AgentSettings, p.ConversationSettings, p.LLMAPIKeyIsSet,
-		shapeOf(p.ActiveProfile), p.ActiveAgentProfileID, p.MiscSettings); err != nil {
+	w, err := parseSettingsEnvelope(c, body)
+	if err != nil {
 		return nil, err
 	}
-	return optString(p.ActiveProfile), nil
+	return optString(w.ActiveProfile), nil
 }
 
 // parseSettingsEnvelope validates the SettingsResponse members without
-// decoding agent_settings.
+// decoding agent_settings: one validity check of the body, then a light
+// scan that only slices the members out (keys match exactly, as upstream's
+// pydantic model; a repeated key keeps its last value).
 func parseSettingsEnvelope(c *call, body []byte) (*settingsWire, error) {
-	var w settingsWire
 	if !isObject(body) {
 		return nil, invalid(c, "body is not a JSON object")
 	}
-	if err := json.Unmarshal(body, &w); err != nil {
+	if !json.Valid(body) {
 		return nil, invalid(c, "malformed JSON")
+	}
+	var w settingsWire
+	sc, _ := open(body, '{')
+	for sc.more() {
+		k, v := sc.member()
+		switch {
+		case keyIs(k, "agent_settings"):
+			w.AgentSettings = v
+		case keyIs(k, "conversation_settings"):
+			w.ConversationSettings = v
+		case keyIs(k, "llm_api_key_is_set"):
+			w.LLMAPIKeyIsSet = v
+		case keyIs(k, "active_profile"):
+			w.ActiveProfile = v
+		case keyIs(k, "active_agent_profile_id"):
+			w.ActiveAgentProfileID = v
+		case keyIs(k, "misc_settings"):
+			w.MiscSettings = v
+		}
 	}
 	if err := checkSettingsShapes(c, shapeOf(w.AgentSettings), shapeOf(w.ConversationSettings), shapeOf(w.LLMAPIKeyIsSet),
 		shapeOf(w.ActiveProfile), shapeOf(w.ActiveAgentProfileID), shapeOf(w.MiscSettings)); err != nil {
@@ -205,8 +199,8 @@ func optString(raw json.RawMessage) *string {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil
 	}
-	var s string
-	if json.Unmarshal(raw, &s) != nil {
+	s, err := stringValue(raw)
+	if err != nil {
 		return nil
 	}
 	return &s
@@ -218,7 +212,7 @@ func (w *Workspace) parseSettings(c *call, body []byte) (*Settings, error) {
 	if err != nil {
 		return nil, err
 	}
-	agent, err := parseAgentSettings(env.AgentSettings, partLLM|partMCP|partRaw, w.cache())
+	agent, err := parseValidAgentSettings(env.AgentSettings, partLLM|partMCP|partRaw, w.cache())
 	if err != nil {
 		return nil, &opError{method: c.method, path: c.path, err: err}
 	}
@@ -318,12 +312,13 @@ const (
 )
 
 // agentWire is the fast-path view of a current (schema 5) agent_settings
-// document: only the members the client types are copied.
+// document: the raw values of the members the client types (sub-slices of
+// the document; nil when absent).
 type agentWire struct {
-	SchemaVersion json.RawMessage `json:"schema_version"`
-	AgentKind     json.RawMessage `json:"agent_kind"`
-	LLM           json.RawMessage `json:"llm"`
-	MCPConfig     json.RawMessage `json:"mcp_config"`
+	SchemaVersion json.RawMessage
+	AgentKind     json.RawMessage
+	LLM           json.RawMessage
+	MCPConfig     json.RawMessage
 }
 
 // parseAgentSettings runs the client-side migration (persistence.md §8.2)
@@ -334,9 +329,33 @@ func parseAgentSettings(raw json.RawMessage, parts agentParts, cache *llmCache) 
 	if !isObject(raw) {
 		return nil, fmt.Errorf("%w: agent_settings: must be a JSON object", ErrInvalidResponse)
 	}
+	if !json.Valid(raw) {
+		return nil, fmt.Errorf("%w: agent_settings: malformed JSON object", ErrInvalidResponse)
+	}
+	return parseValidAgentSettings(raw, parts, cache)
+}
+
+// parseValidAgentSettings is parseAgentSettings for a document already
+// known to be valid JSON (the agent_settings member of a body that
+// parseSettingsEnvelope accepted).
+func parseValidAgentSettings(raw json.RawMessage, parts agentParts, cache *llmCache) (*AgentSettings, error) {
+	if !isObject(raw) {
+		return nil, fmt.Errorf("%w: agent_settings: must be a JSON object", ErrInvalidResponse)
+	}
 	var wire agentWire
-	if err := json.Unmarshal(raw, &wire); err != nil {
-		return nil, fmt.Errorf("%w: agent_settings: malformed JSON object or member of the wrong type", ErrInvalidResponse)
+	sc, _ := open(raw, '{')
+	for sc.more() {
+		k, v := sc.member()
+		switch {
+		case keyIs(k, "schema_version"):
+			wire.SchemaVersion = v
+		case keyIs(k, "agent_kind"):
+			wire.AgentKind = v
+		case keyIs(k, "llm"):
+			wire.LLM = v
+		case keyIs(k, "mcp_config"):
+			wire.MCPConfig = v
+		}
 	}
 	v, err := schemaVersion(wire.SchemaVersion)
 	if err != nil {
@@ -360,8 +379,14 @@ func parseAgentSettings(raw json.RawMessage, parts agentParts, cache *llmCache) 
 		switch {
 		case len(wire.AgentKind) == 0:
 			kind = AgentKindOpenHands
-		case json.Unmarshal(wire.AgentKind, &kind) != nil:
-			return nil, fmt.Errorf("%w: agent_settings: agent_kind must be a string", ErrInvalidResponse)
+		case string(wire.AgentKind) == "null":
+			// kind stays "": an unknown agent_kind below
+		default:
+			k, err := stringValue(wire.AgentKind)
+			if err != nil {
+				return nil, fmt.Errorf("%w: agent_settings: agent_kind must be a string", ErrInvalidResponse)
+			}
+			kind = k
 		}
 		switch kind {
 		case "llm":
@@ -381,9 +406,12 @@ func parseAgentSettings(raw json.RawMessage, parts agentParts, cache *llmCache) 
 	}
 	if parts&partLLM != 0 {
 		if len(wire.LLM) > 0 && string(wire.LLM) != "null" {
-			l, err := cache.decode(wire.LLM)
+			l, hasModel, err := cache.decodeSupplied(wire.LLM)
 			if err != nil {
 				return nil, fmt.Errorf("%w: agent_settings.llm: %v", ErrInvalidResponse, err)
+			}
+			if !hasModel {
+				return nil, fmt.Errorf("%w: agent_settings.llm: %v", ErrInvalidResponse, errModelRequired)
 			}
 			a.LLM = l
 			a.LLM.Normalize()
