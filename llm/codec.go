@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/openhands-go/sdk/internal/jsonscan"
 	"io"
 	"log/slog"
 	"math"
@@ -318,14 +319,14 @@ func isNull(raw json.RawMessage) bool { return string(raw) == "null" }
 
 // isEmptyObject reports whether a valid JSON object value has no members.
 func isEmptyObject(raw json.RawMessage) bool {
-	return len(raw) >= 2 && raw[0] == '{' && skipSpace(raw, 1) == len(raw)-1
+	return len(raw) >= 2 && raw[0] == '{' && jsonscan.SkipSpace(raw, 1) == len(raw)-1
 }
 
 func decodeString(raw json.RawMessage) (string, error) {
 	if jsonKind(raw) != "a string" {
 		return "", typeErr("a string", raw)
 	}
-	if inner := raw[1 : len(raw)-1]; plainString(inner) {
+	if inner := raw[1 : len(raw)-1]; jsonscan.PlainString(inner) {
 		return string(inner), nil
 	}
 	var s string

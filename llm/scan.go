@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"unicode/utf8"
+	"github.com/openhands-go/sdk/internal/jsonscan"
 )
 
 // This file holds the single-pass object scanner behind UnmarshalJSON: the
@@ -38,7 +38,7 @@ func validObject(data []byte) error {
 		}
 		return errors.New("invalid JSON")
 	}
-	if i := skipSpace(data, 0); i >= len(data) || data[i] != '{' {
+	if i := jsonscan.SkipSpace(data, 0); i >= len(data) || data[i] != '{' {
 		return errors.New("expected a JSON object")
 	}
 	return nil
@@ -53,27 +53,27 @@ func scanMembers(data []byte, fields *[numFields]field, buf []rawMember) ([]rawM
 	var unknownSeen map[string]struct{}
 	unknownCount := 0
 	hint := 0
-	i := skipSpace(data, 0) + 1 // past '{'
+	i := jsonscan.SkipSpace(data, 0) + 1 // past '{'
 	for {
-		i = skipSpace(data, i)
+		i = jsonscan.SkipSpace(data, i)
 		if data[i] == '}' {
 			return out, nil
 		}
 		if data[i] == ',' {
-			i = skipSpace(data, i+1)
+			i = jsonscan.SkipSpace(data, i+1)
 		}
 		// Key.
 		kStart := i
-		kEnd := skipString(data, i)
+		kEnd := jsonscan.SkipString(data, i)
 		rawKey := data[kStart+1 : kEnd-1]
-		i = skipSpace(data, kEnd)
-		i = skipSpace(data, i+1) // past ':'
-		vEnd := skipValue(data, i)
+		i = jsonscan.SkipSpace(data, kEnd)
+		i = jsonscan.SkipSpace(data, i+1) // past ':'
+		vEnd := jsonscan.SkipValue(data, i)
 		value := data[i:vEnd]
 		i = vEnd
 
 		m := rawMember{field: -1, value: value}
-		if plainString(rawKey) {
+		if jsonscan.PlainString(rawKey) {
 			if idx := lookupIndex(fields, rawKey, hint); idx >= 0 {
 				m.field = idx
 				m.key = fields[idx].name
@@ -149,96 +149,6 @@ func lookupIndex(fields *[numFields]field, key []byte, hint int) int {
 		}
 	}
 	return -1
-}
-
-// plainString reports whether the raw content of a JSON string (between the
-// quotes) is its own decoded value: no escapes and valid UTF-8.
-func plainString(raw []byte) bool {
-	for _, c := range raw {
-		if c == '\\' || c >= utf8.RuneSelf {
-			return bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw)
-		}
-	}
-	return true
-}
-
-func skipSpace(data []byte, i int) int {
-	for i < len(data) {
-		switch data[i] {
-		case ' ', '\t', '\r', '\n':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
-}
-
-// skipString returns the index just past the valid JSON string at data[i]:
-// closing quotes are found with IndexByte; only a stretch holding a
-// backslash is walked byte by byte (linear in all cases).
-func skipString(data []byte, i int) int {
-	i++
-	for i < len(data) {
-		q := bytes.IndexByte(data[i:], '"')
-		if q < 0 {
-			return len(data)
-		}
-		end := i + q
-		b := bytes.IndexByte(data[i:end], '\\')
-		if b < 0 {
-			return end + 1
-		}
-		j := i + b
-		for j < end {
-			if data[j] == '\\' {
-				j += 2
-			} else {
-				j++
-			}
-		}
-		if j == end {
-			return end + 1 // the quote at end closes the string
-		}
-		i = j // the quote at end was escaped; search on after it
-	}
-	return len(data)
-}
-
-// skipValue returns the index just past the JSON value starting at i; the
-// input is known to be valid.
-func skipValue(data []byte, i int) int {
-	switch data[i] {
-	case '"':
-		return skipString(data, i)
-	case '{', '[':
-		depth := 0
-		for i < len(data) {
-			switch data[i] {
-			case '"':
-				i = skipString(data, i)
-				continue
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return i + 1
-				}
-			}
-			i++
-		}
-		return len(data)
-	default: // number, true, false, null
-		for i < len(data) {
-			switch data[i] {
-			case ',', '}', ']', ' ', '\t', '\r', '\n':
-				return i
-			}
-			i++
-		}
-		return i
-	}
 }
 
 // compactCopy returns a compacted copy of a valid JSON value.

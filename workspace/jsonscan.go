@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"unicode/utf8"
+	"github.com/openhands-go/sdk/internal/jsonscan"
 )
 
 // A light scanner for hot response bodies. The body is checked once with
@@ -28,7 +28,7 @@ type scanner struct {
 // open positions a scanner inside the object or array data, which must start
 // (after whitespace) with delim.
 func open(data []byte, delim byte) (scanner, bool) {
-	i := skipSpace(data, 0)
+	i := jsonscan.SkipSpace(data, 0)
 	if i >= len(data) || data[i] != delim {
 		return scanner{}, false
 	}
@@ -37,7 +37,7 @@ func open(data []byte, delim byte) (scanner, bool) {
 
 // more advances to the next member or element and reports whether there is one.
 func (s *scanner) more() bool {
-	i := skipSpace(s.data, s.pos)
+	i := jsonscan.SkipSpace(s.data, s.pos)
 	if i >= len(s.data) {
 		return false
 	}
@@ -46,7 +46,7 @@ func (s *scanner) more() bool {
 		s.pos = i
 		return false
 	case ',':
-		i = skipSpace(s.data, i+1)
+		i = jsonscan.SkipSpace(s.data, i+1)
 	}
 	s.pos = i
 	return true
@@ -55,10 +55,10 @@ func (s *scanner) more() bool {
 // member returns the next member's raw key content (between the quotes,
 // possibly escaped) and raw value; call after more.
 func (s *scanner) member() (rawKey, value []byte) {
-	kEnd := skipString(s.data, s.pos)
+	kEnd := jsonscan.SkipString(s.data, s.pos)
 	rawKey = s.data[s.pos+1 : kEnd-1]
-	i := skipSpace(s.data, skipSpace(s.data, kEnd)+1) // past ':'
-	vEnd := skipValue(s.data, i)
+	i := jsonscan.SkipSpace(s.data, jsonscan.SkipSpace(s.data, kEnd)+1) // past ':'
+	vEnd := jsonscan.SkipValue(s.data, i)
 	s.pos = vEnd
 	return rawKey, s.data[i:vEnd]
 }
@@ -66,7 +66,7 @@ func (s *scanner) member() (rawKey, value []byte) {
 // element returns the next element's raw value; call after more.
 func (s *scanner) element() []byte {
 	i := s.pos
-	vEnd := skipValue(s.data, i)
+	vEnd := jsonscan.SkipValue(s.data, i)
 	s.pos = vEnd
 	return s.data[i:vEnd]
 }
@@ -88,7 +88,7 @@ func stringValue(raw []byte) (string, error) {
 		return "", errShape
 	}
 	inner := raw[1 : len(raw)-1]
-	if plainString(inner) {
+	if jsonscan.PlainString(inner) {
 		return string(inner), nil
 	}
 	var s string
@@ -96,96 +96,6 @@ func stringValue(raw []byte) (string, error) {
 		return "", errShape
 	}
 	return s, nil
-}
-
-// plainString reports whether the raw content of a JSON string is its own
-// decoded value: no escapes and valid UTF-8 (encoding/json replaces invalid
-// bytes with U+FFFD).
-func plainString(raw []byte) bool {
-	for _, c := range raw {
-		if c == '\\' || c >= utf8.RuneSelf {
-			return bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw)
-		}
-	}
-	return true
-}
-
-func skipSpace(data []byte, i int) int {
-	for i < len(data) {
-		switch data[i] {
-		case ' ', '\t', '\r', '\n':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
-}
-
-// skipString returns the index just past the valid JSON string at data[i]:
-// closing quotes are found with IndexByte; only a stretch holding a
-// backslash is walked byte by byte (linear in all cases).
-func skipString(data []byte, i int) int {
-	i++
-	for i < len(data) {
-		q := bytes.IndexByte(data[i:], '"')
-		if q < 0 {
-			return len(data)
-		}
-		end := i + q
-		b := bytes.IndexByte(data[i:end], '\\')
-		if b < 0 {
-			return end + 1
-		}
-		j := i + b
-		for j < end {
-			if data[j] == '\\' {
-				j += 2
-			} else {
-				j++
-			}
-		}
-		if j == end {
-			return end + 1 // the quote at end closes the string
-		}
-		i = j // the quote at end was escaped; search on after it
-	}
-	return len(data)
-}
-
-// skipValue returns the index just past the valid JSON value at data[i].
-func skipValue(data []byte, i int) int {
-	switch data[i] {
-	case '"':
-		return skipString(data, i)
-	case '{', '[':
-		depth := 0
-		for i < len(data) {
-			switch data[i] {
-			case '"':
-				i = skipString(data, i)
-				continue
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return i + 1
-				}
-			}
-			i++
-		}
-		return len(data)
-	default: // number, true, false, null
-		for i < len(data) {
-			switch data[i] {
-			case ',', '}', ']', ' ', '\t', '\r', '\n':
-				return i
-			}
-			i++
-		}
-		return i
-	}
 }
 
 // decodeSecretsList parses a SecretsListResponse
