@@ -2,6 +2,8 @@ package secretstore
 
 import (
 	"errors"
+	"regexp"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -96,6 +98,21 @@ func FuzzLoadPut(f *testing.F) {
 					require.ErrorIs(t, err, ErrNotFound)
 				}
 			}
+		}
+	})
+}
+
+// FuzzValidName checks the secret name rule (server-api.md §5.1) against the
+// spec's own regular expression, with Go's \z semantics (a trailing newline
+// is rejected).
+func FuzzValidName(f *testing.F) {
+	for _, s := range []string{"A", "a_1", "1a", "a-b", "", "ABC\n", "Аb", strings.Repeat("a", 64), strings.Repeat("a", 65), "a\x00", "..%2F", "Z_"} {
+		f.Add(s)
+	}
+	rule := regexp.MustCompile(`\A[a-zA-Z][a-zA-Z0-9_]{0,63}\z`)
+	f.Fuzz(func(t *testing.T, name string) {
+		if got, want := ValidName(name), rule.MatchString(name); got != want {
+			t.Fatalf("ValidName(%q) = %v, the spec's rule says %v", name, got, want)
 		}
 	})
 }

@@ -18,14 +18,12 @@ import (
 const (
 	profileNamePattern = `^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`
 	uuidPattern        = `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`
-	secretNamePattern  = `^[a-zA-Z][a-zA-Z0-9_]{0,63}$`
 )
 
 // Compiled patterns are immutable after init and safe for concurrent use.
 var (
 	profileNameRe = regexp.MustCompile(profileNamePattern)
 	uuidRe        = regexp.MustCompile(uuidPattern)
-	secretNameRe  = regexp.MustCompile(secretNamePattern)
 )
 
 // Pydantic error texts.

@@ -9,10 +9,10 @@ import (
 	"github.com/openhands-go/sdk/internal/secretstore"
 )
 
-// checkSecretName applies the secret name rule (server-api.md §5.1; Go's $
-// does not accept a trailing newline).
+// checkSecretName applies the secret name rule (server-api.md §5.1), the
+// one the secret store enforces too (a trailing newline is rejected).
 func checkSecretName(name string) error {
-	if !secretNameRe.MatchString(name) {
+	if !secretstore.ValidName(name) {
 		return newHTTPError(http.StatusUnprocessableEntity, detailSecretName)
 	}
 	return nil
