@@ -12,33 +12,214 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"math"
 	"math/big"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
 // MaxDepth is the deepest nesting of arrays and objects Parse accepts.
 const MaxDepth = 512
 
+// linearMax is the largest member count searched linearly; bigger objects
+// keep a hash index of their member positions.
+const linearMax = 8
+
+// hashSeed seeds the member index hash (random per process, so that member
+// names cannot be chosen to collide). It is set at initialisation and only
+// read afterwards.
+var hashSeed = maphash.MakeSeed()
+
 // Object is a JSON object that remembers the order of its members.
+//
+// Members are kept in two parallel slices. The keys slice is never written
+// in place once it holds a member (Delete copies it), so clones may share it
+// and a Keys slice handed out earlier is never disturbed. Objects with more
+// than linearMax members also keep idx, an open-addressing table of member
+// positions plus one (0 = empty slot) whose length is a power of two of at
+// least twice the member count. An index marked shared belongs to a Shape
+// (or to several objects) and is copied before it changes. shape is set
+// while the members are exactly those of a Shape (for its pre-encoded
+// names).
 type Object struct {
-	keys []string
-	vals map[string]any
+	keys      []string
+	vals      []any
+	idx       []int32
+	sharedIdx bool
+	shape     *Shape
+}
+
+// Shape is an immutable list of distinct member names, with its index,
+// that any number of objects can share (see Shape.Object). Building an
+// object from a Shape costs one allocation for the values, whatever the
+// member count.
+type Shape struct {
+	o Object
+	// quoted holds the names as JSON strings, the same in every encoding
+	// (nil when a name needs escaping).
+	quoted []string
+}
+
+// NewShape returns the shape of the given member names; they must be
+// distinct.
+func NewShape(keys []string) (*Shape, error) {
+	s := &Shape{o: Object{keys: append([]string(nil), keys...)}}
+	if !s.o.reindex() {
+		return nil, errors.New("jsonx: duplicate member name in shape")
+	}
+	s.o.sharedIdx = s.o.idx != nil
+	s.quoted = make([]string, len(keys))
+	for i, k := range keys {
+		compact, valid := appendStringValid(nil, k, false)
+		file, _ := appendStringValid(nil, k, true)
+		if !valid || string(compact) != string(file) {
+			s.quoted = nil
+			break
+		}
+		s.quoted[i] = string(compact)
+	}
+	return s, nil
+}
+
+// Len is the number of member names.
+func (s *Shape) Len() int { return len(s.o.keys) }
+
+// Object returns an object whose members are the shape's names, in order,
+// with vals as their values. The object takes ownership of vals, whose
+// length must be s.Len() (Object panics otherwise). The object is an
+// ordinary one: changing it never affects the shape or other objects.
+func (s *Shape) Object(vals []any) *Object {
+	if len(vals) != len(s.o.keys) {
+		panic("jsonx: Shape.Object: wrong number of values")
+	}
+	return &Object{keys: s.o.keys, vals: vals, idx: s.o.idx, sharedIdx: s.o.sharedIdx, shape: s}
 }
 
 // NewObject returns an empty object.
-func NewObject() *Object { return &Object{vals: map[string]any{}} }
+func NewObject() *Object { return &Object{} }
+
+// NewObjectSize returns an empty object with room for n members, so that
+// building it member by member does not reallocate.
+func NewObjectSize(n int) *Object {
+	if n <= 0 {
+		return &Object{}
+	}
+	o := &Object{keys: make([]string, 0, n), vals: make([]any, 0, n)}
+	if n > linearMax {
+		o.idx = make([]int32, tableSize(n))
+	}
+	return o
+}
 
 // Obj builds an object from alternating key, value arguments.
 func Obj(kv ...any) *Object {
-	o := &Object{vals: make(map[string]any, len(kv)/2)}
+	o := NewObjectSize(len(kv) / 2)
 	for i := 0; i+1 < len(kv); i += 2 {
 		o.Set(kv[i].(string), kv[i+1])
 	}
 	return o
+}
+
+// tableSize is the index length for n members: a power of two >= 2n.
+func tableSize(n int) int {
+	size := 16
+	for size < 2*n {
+		size <<= 1
+	}
+	return size
+}
+
+// find returns the position of member k, or -1.
+func (o *Object) find(k string) int {
+	if o.idx == nil {
+		for i, kk := range o.keys {
+			if kk == k {
+				return i
+			}
+		}
+		return -1
+	}
+	mask := uint64(len(o.idx) - 1)
+	for h := maphash.String(hashSeed, k) & mask; ; h = (h + 1) & mask {
+		p := o.idx[h]
+		if p == 0 {
+			return -1
+		}
+		if o.keys[p-1] == k {
+			return int(p - 1)
+		}
+	}
+}
+
+// ownIndex makes the index private to o before it changes.
+func (o *Object) ownIndex() {
+	if o.sharedIdx {
+		o.idx = append([]int32(nil), o.idx...)
+		o.sharedIdx = false
+	}
+}
+
+// insert adds position i to the index; it reports false (and changes
+// nothing) when a member with the same name is already indexed.
+func (o *Object) insert(i int) bool {
+	o.ownIndex()
+	k := o.keys[i]
+	mask := uint64(len(o.idx) - 1)
+	for h := maphash.String(hashSeed, k) & mask; ; h = (h + 1) & mask {
+		p := o.idx[h]
+		if p == 0 {
+			o.idx[h] = int32(i + 1)
+			return true
+		}
+		if o.keys[p-1] == k {
+			return false
+		}
+	}
+}
+
+// reindex rebuilds the index for the current members (none for small
+// objects). It reports false when two members have the same name.
+func (o *Object) reindex() bool {
+	n := len(o.keys)
+	o.sharedIdx = false
+	if n <= linearMax {
+		o.idx = nil
+		for i := 1; i < n; i++ {
+			for j := 0; j < i; j++ {
+				if o.keys[i] == o.keys[j] {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	o.idx = make([]int32, tableSize(n))
+	for i := range o.keys {
+		if !o.insert(i) {
+			return false
+		}
+	}
+	return true
+}
+
+// NewObjectFrom returns the object whose members are keys[i]: vals[i], in
+// order, taking ownership of both slices (which must have the same
+// length), or false when two keys are equal.
+func NewObjectFrom(keys []string, vals []any) (*Object, bool) {
+	if len(keys) != len(vals) {
+		return nil, false
+	}
+	n := len(keys)
+	o := &Object{keys: keys[:n:n], vals: vals[:n:n]}
+	if !o.reindex() {
+		return nil, false
+	}
+	return o, true
 }
 
 // Len is the number of members.
@@ -57,13 +238,26 @@ func (o *Object) Keys() []string {
 	return o.keys
 }
 
+// At returns the name and value of the i-th member (0 <= i < Len).
+func (o *Object) At(i int) (string, any) { return o.keys[i], o.vals[i] }
+
+// Index returns the position of member k, or -1 when it is absent.
+func (o *Object) Index(k string) int {
+	if o == nil {
+		return -1
+	}
+	return o.find(k)
+}
+
 // Get returns the member's value and whether it is present.
 func (o *Object) Get(k string) (any, bool) {
 	if o == nil {
 		return nil, false
 	}
-	v, ok := o.vals[k]
-	return v, ok
+	if i := o.find(k); i >= 0 {
+		return o.vals[i], true
+	}
+	return nil, false
 }
 
 // Has reports whether the member is present (its value may be null).
@@ -80,13 +274,43 @@ func (o *Object) String(k string) (string, bool) { v, _ := o.Get(k); s, ok := v.
 
 // Set assigns a member, appending it when new and keeping its place otherwise.
 func (o *Object) Set(k string, v any) {
-	if o.vals == nil {
-		o.vals = map[string]any{}
-	}
-	if _, ok := o.vals[k]; !ok {
+	if o.idx == nil {
+		for i, kk := range o.keys {
+			if kk == k {
+				o.vals[i] = v
+				return
+			}
+		}
 		o.keys = append(o.keys, k)
+		o.vals = append(o.vals, v)
+		o.shape = nil
+		if len(o.keys) > linearMax {
+			o.reindex()
+		}
+		return
 	}
-	o.vals[k] = v
+	mask := uint64(len(o.idx) - 1)
+	h := maphash.String(hashSeed, k) & mask
+	for ; ; h = (h + 1) & mask {
+		p := o.idx[h]
+		if p == 0 {
+			break
+		}
+		if o.keys[p-1] == k {
+			o.vals[p-1] = v
+			return
+		}
+	}
+	o.keys = append(o.keys, k)
+	o.vals = append(o.vals, v)
+	o.shape = nil
+	n := len(o.keys)
+	if 2*n > len(o.idx) {
+		o.reindex()
+		return
+	}
+	o.ownIndex()
+	o.idx[h] = int32(n)
 }
 
 // Delete removes a member if present.
@@ -94,15 +318,17 @@ func (o *Object) Delete(k string) {
 	if o == nil {
 		return
 	}
-	if _, ok := o.vals[k]; !ok {
+	i := o.find(k)
+	if i < 0 {
 		return
 	}
-	delete(o.vals, k)
-	for i, kk := range o.keys {
-		if kk == k {
-			o.keys = append(o.keys[:i:i], o.keys[i+1:]...)
-			break
-		}
+	o.keys = append(o.keys[:i:i], o.keys[i+1:]...)
+	o.shape = nil
+	copy(o.vals[i:], o.vals[i+1:])
+	o.vals[len(o.vals)-1] = nil
+	o.vals = o.vals[:len(o.vals)-1]
+	if o.idx != nil {
+		o.reindex()
 	}
 }
 
@@ -111,9 +337,47 @@ func (o *Object) Clone() *Object {
 	if o == nil {
 		return nil
 	}
-	c := &Object{keys: append([]string(nil), o.keys...), vals: make(map[string]any, len(o.vals))}
-	for k, v := range o.vals {
-		c.vals[k] = Clone(v)
+	c := o.CloneShallow()
+	for i, v := range c.vals {
+		switch v.(type) {
+		case *Object, []any:
+			c.vals[i] = Clone(v)
+		}
+	}
+	return c
+}
+
+// CloneShallow returns a copy of the object whose member values are shared
+// with o (nested objects and arrays are not copied).
+func (o *Object) CloneShallow() *Object {
+	if o == nil {
+		return nil
+	}
+	var vals []any
+	if len(o.keys) > 0 {
+		vals = make([]any, len(o.keys))
+		copy(vals, o.vals)
+	}
+	return o.WithValues(vals)
+}
+
+// WithValues returns a new object with o's member names, in order, and vals
+// as their values. The new object takes ownership of vals, whose length
+// must be o.Len() (WithValues panics otherwise); o is not changed.
+func (o *Object) WithValues(vals []any) *Object {
+	n := o.Len()
+	if len(vals) != n {
+		panic("jsonx: WithValues: wrong number of values")
+	}
+	if n == 0 {
+		return &Object{}
+	}
+	c := &Object{keys: o.keys[:n:n], vals: vals, shape: o.shape}
+	switch {
+	case o.sharedIdx:
+		c.idx, c.sharedIdx = o.idx, true
+	case o.idx != nil:
+		c.idx = append([]int32(nil), o.idx...)
 	}
 	return c
 }
@@ -143,9 +407,9 @@ func Equal(a, b any) bool {
 		if !ok || x.Len() != y.Len() {
 			return false
 		}
-		for _, k := range x.Keys() {
-			yv, ok := y.Get(k)
-			if !ok || !Equal(x.vals[k], yv) {
+		for i := 0; i < x.Len(); i++ {
+			yv, ok := y.Get(x.keys[i])
+			if !ok || !Equal(x.vals[i], yv) {
 				return false
 			}
 		}
@@ -272,6 +536,16 @@ var ErrEmpty = errors.New("empty JSON document")
 // Duplicate member names, invalid UTF-8, nesting deeper than MaxDepth and
 // anything after the document are errors (*SyntaxError or ErrEmpty).
 func Parse(data []byte) (any, error) {
+	if v, ok := parseFast(data); ok {
+		return v, nil
+	}
+	return parseReference(data)
+}
+
+// parseReference is the reference decoder (encoding/json's tokenizer plus
+// the checks above). Parse uses it for every document parseFast does not
+// accept, so errors, messages and offsets come from here.
+func parseReference(data []byte) (any, error) {
 	if !utf8.Valid(data) {
 		return nil, &SyntaxError{Msg: "invalid UTF-8 in JSON document", Offset: int64(invalidUTF8At(data))}
 	}
@@ -421,132 +695,549 @@ func (p *parser) fromToken(tok json.Token) (any, error) {
 	}
 }
 
+// sharedStringMax is the largest document whose strings are slices of one
+// copy of the document; strings of bigger documents are copied one by one
+// so that a small value kept from a big body does not pin all of it.
+const sharedStringMax = 64 << 10
+
+// fastParser decodes valid JSON documents in one pass. It accepts exactly
+// what parseReference accepts and builds the same values; on anything else
+// (including duplicate member names and excessive nesting) it gives up and
+// Parse runs parseReference, which reports the error.
+type fastParser struct {
+	s     string
+	i     int
+	depth int
+	copy  bool     // copy strings instead of slicing s
+	keys  []string // scratch stack of member names of open objects
+	vals  []any    // scratch stack of values of open objects and arrays
+}
+
+func parseFast(data []byte) (any, bool) {
+	if len(data) == 0 || !utf8.Valid(data) {
+		return nil, false
+	}
+	p := fastParser{s: string(data), copy: len(data) > sharedStringMax}
+	p.ws()
+	v, ok := p.value()
+	if !ok {
+		return nil, false
+	}
+	p.ws()
+	if p.i != len(p.s) {
+		return nil, false
+	}
+	return v, true
+}
+
+func (p *fastParser) ws() {
+	for p.i < len(p.s) {
+		switch p.s[p.i] {
+		case ' ', '\t', '\n', '\r':
+			p.i++
+		default:
+			return
+		}
+	}
+}
+
+func (p *fastParser) value() (any, bool) {
+	if p.i >= len(p.s) {
+		return nil, false
+	}
+	switch c := p.s[p.i]; c {
+	case '{':
+		return p.object()
+	case '[':
+		return p.array()
+	case '"':
+		s, ok := p.str()
+		if !ok {
+			return nil, false
+		}
+		return s, true
+	case 't':
+		if strings.HasPrefix(p.s[p.i:], "true") {
+			p.i += 4
+			return true, true
+		}
+	case 'f':
+		if strings.HasPrefix(p.s[p.i:], "false") {
+			p.i += 5
+			return false, true
+		}
+	case 'n':
+		if strings.HasPrefix(p.s[p.i:], "null") {
+			p.i += 4
+			return nil, true
+		}
+	default:
+		if c == '-' || (c >= '0' && c <= '9') {
+			return p.number()
+		}
+	}
+	return nil, false
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// validNumber reports whether s is a JSON number literal.
+func validNumber(s string) bool { return scanNumber(s, 0) == len(s) }
+
+// scanNumber returns the end of the number literal
+// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? starting at s[i], or -1.
+func scanNumber(s string, i int) int {
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	switch {
+	case i >= len(s):
+		return -1
+	case s[i] == '0':
+		i++
+	case s[i] >= '1' && s[i] <= '9':
+		for i++; i < len(s) && isDigit(s[i]); i++ {
+		}
+	default:
+		return -1
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		if i >= len(s) || !isDigit(s[i]) {
+			return -1
+		}
+		for i++; i < len(s) && isDigit(s[i]); i++ {
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if i >= len(s) || !isDigit(s[i]) {
+			return -1
+		}
+		for i++; i < len(s) && isDigit(s[i]); i++ {
+		}
+	}
+	return i
+}
+
+// number scans -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? and keeps
+// its literal text.
+func (p *fastParser) number() (any, bool) {
+	start := p.i
+	i := scanNumber(p.s, start)
+	if i < 0 {
+		return nil, false
+	}
+	p.i = i
+	lit := p.s[start:i]
+	if p.copy {
+		lit = strings.Clone(lit)
+	}
+	return json.Number(lit), true
+}
+
+// str decodes the string starting at p.s[p.i] == '"'.
+func (p *fastParser) str() (string, bool) {
+	s := p.s
+	start := p.i + 1
+	for i := start; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"':
+			p.i = i + 1
+			if p.copy {
+				return strings.Clone(s[start:i]), true
+			}
+			return s[start:i], true
+		case c == '\\':
+			return p.strEscaped(start, i)
+		case c < 0x20:
+			return "", false
+		}
+	}
+	return "", false
+}
+
+// strEscaped decodes a string with escapes the way encoding/json does: a
+// \u escape of a surrogate that does not form a pair with the next \u
+// escape becomes U+FFFD.
+func (p *fastParser) strEscaped(start, i int) (string, bool) {
+	s := p.s
+	b := make([]byte, 0, len(s[start:i])+16)
+	b = append(b, s[start:i]...)
+	for i < len(s) {
+		c := s[i]
+		switch {
+		case c == '"':
+			p.i = i + 1
+			return string(b), true
+		case c < 0x20:
+			return "", false
+		case c != '\\':
+			b = append(b, c)
+			i++
+			continue
+		}
+		if i+1 >= len(s) {
+			return "", false
+		}
+		switch s[i+1] {
+		case '"', '\\', '/':
+			b = append(b, s[i+1])
+		case 'b':
+			b = append(b, '\b')
+		case 'f':
+			b = append(b, '\f')
+		case 'n':
+			b = append(b, '\n')
+		case 'r':
+			b = append(b, '\r')
+		case 't':
+			b = append(b, '\t')
+		case 'u':
+			rr := hex4(s, i)
+			if rr < 0 {
+				return "", false
+			}
+			i += 6
+			if utf16.IsSurrogate(rr) {
+				if dec := utf16.DecodeRune(rr, hex4(s, i)); dec != unicode.ReplacementChar {
+					i += 6
+					b = utf8.AppendRune(b, dec)
+					continue
+				}
+				rr = unicode.ReplacementChar
+			}
+			b = utf8.AppendRune(b, rr)
+			continue
+		default:
+			return "", false
+		}
+		i += 2
+	}
+	return "", false
+}
+
+// hex4 decodes the escape \uXXXX at s[i:], or returns -1.
+func hex4(s string, i int) rune {
+	if i+6 > len(s) || s[i] != '\\' || s[i+1] != 'u' {
+		return -1
+	}
+	var r rune
+	for _, c := range []byte(s[i+2 : i+6]) {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c = c - 'a' + 10
+		case c >= 'A' && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return -1
+		}
+		r = r*16 + rune(c)
+	}
+	return r
+}
+
+func (p *fastParser) object() (any, bool) {
+	p.i++
+	if p.depth++; p.depth > MaxDepth {
+		return nil, false
+	}
+	baseK, baseV := len(p.keys), len(p.vals)
+	p.ws()
+	if p.i < len(p.s) && p.s[p.i] == '}' {
+		p.i++
+		p.depth--
+		return &Object{}, true
+	}
+	for {
+		if p.i >= len(p.s) || p.s[p.i] != '"' {
+			return nil, false
+		}
+		k, ok := p.str()
+		if !ok {
+			return nil, false
+		}
+		p.ws()
+		if p.i >= len(p.s) || p.s[p.i] != ':' {
+			return nil, false
+		}
+		p.i++
+		p.ws()
+		v, ok := p.value()
+		if !ok {
+			return nil, false
+		}
+		p.keys = append(p.keys, k)
+		p.vals = append(p.vals, v)
+		p.ws()
+		if p.i >= len(p.s) {
+			return nil, false
+		}
+		if p.s[p.i] == ',' {
+			p.i++
+			p.ws()
+			continue
+		}
+		if p.s[p.i] != '}' {
+			return nil, false
+		}
+		p.i++
+		break
+	}
+	n := len(p.keys) - baseK
+	o := &Object{keys: make([]string, n), vals: make([]any, n)}
+	copy(o.keys, p.keys[baseK:])
+	copy(o.vals, p.vals[baseV:])
+	clear(p.vals[baseV:])
+	p.keys, p.vals = p.keys[:baseK], p.vals[:baseV]
+	if !o.reindex() {
+		return nil, false // duplicate member name
+	}
+	p.depth--
+	return o, true
+}
+
+func (p *fastParser) array() (any, bool) {
+	p.i++
+	if p.depth++; p.depth > MaxDepth {
+		return nil, false
+	}
+	base := len(p.vals)
+	p.ws()
+	if p.i < len(p.s) && p.s[p.i] == ']' {
+		p.i++
+		p.depth--
+		return []any{}, true
+	}
+	for {
+		v, ok := p.value()
+		if !ok {
+			return nil, false
+		}
+		p.vals = append(p.vals, v)
+		p.ws()
+		if p.i >= len(p.s) {
+			return nil, false
+		}
+		if p.s[p.i] == ',' {
+			p.i++
+			p.ws()
+			continue
+		}
+		if p.s[p.i] != ']' {
+			return nil, false
+		}
+		p.i++
+		break
+	}
+	arr := make([]any, len(p.vals)-base)
+	copy(arr, p.vals[base:])
+	clear(p.vals[base:])
+	p.vals = p.vals[:base]
+	p.depth--
+	return arr, true
+}
+
 // MarshalJSON writes the object compactly, members in order.
 func (o *Object) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	if err := encode(&b, o, false, "", 0); err != nil {
+	e := encoder{b: make([]byte, 0, 256)}
+	if err := e.value(o, 0); err != nil {
 		return nil, err
 	}
-	return b.Bytes(), nil
+	return e.b, nil
 }
 
 // Marshal writes v compactly (no spaces, no HTML escaping), the way the
 // server answers requests.
-func Marshal(v any) ([]byte, error) {
-	var b bytes.Buffer
-	if err := encode(&b, v, false, "", 0); err != nil {
+func Marshal(v any) ([]byte, error) { return AppendMarshal(make([]byte, 0, 1024), v) }
+
+// AppendMarshal appends what Marshal writes for v to dst. On error it
+// returns nil and the error.
+func AppendMarshal(dst []byte, v any) ([]byte, error) {
+	e := encoder{b: dst}
+	if err := e.value(v, 0); err != nil {
 		return nil, err
 	}
-	return b.Bytes(), nil
+	return e.b, nil
 }
 
 // MarshalFile writes v as upstream writes its files: two-space indentation,
 // ", " / ": " separators, non-ASCII escaped as \uXXXX, no trailing newline.
-func MarshalFile(v any) ([]byte, error) {
-	var b bytes.Buffer
-	if err := encode(&b, v, true, "  ", 0); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
+func MarshalFile(v any) ([]byte, error) { return AppendMarshalFile(make([]byte, 0, 4096), v) }
+
+// AppendMarshalFile appends what MarshalFile writes for v to dst. On error
+// it returns nil and the error.
+func AppendMarshalFile(dst []byte, v any) ([]byte, error) {
+	out, _, err := AppendMarshalFileReversible(dst, v)
+	return out, err
 }
 
-func newline(b *bytes.Buffer, indent string, level int) {
-	b.WriteByte('\n')
+// AppendMarshalFileReversible is AppendMarshalFile that also reports
+// whether Parse of the appended text is certain to give back a value
+// identical to v (same types, member order, strings and number literals).
+// That holds when v is made only of nil, bool, string, json.Number,
+// non-nil []any and non-nil *Object values, every string and member name
+// is valid UTF-8 (invalid bytes are written as U+FFFD), every json.Number
+// is a JSON number literal, and the nesting is at most MaxDepth deep.
+func AppendMarshalFileReversible(dst []byte, v any) (out []byte, reversible bool, err error) {
+	e := encoder{b: dst, ascii: true, indent: "  ", exact: true}
+	if err := e.value(v, 0); err != nil {
+		return nil, false, err
+	}
+	return e.b, e.exact, nil
+}
+
+// encoder appends JSON text to b. exact is cleared when Parse of the text
+// would not give back the encoded value exactly (see
+// AppendMarshalFileReversible).
+type encoder struct {
+	b      []byte
+	ascii  bool   // escape everything outside printable ASCII
+	indent string // "" = compact
+	exact  bool
+}
+
+// str appends a string or member name.
+func (e *encoder) str(s string) {
+	var valid bool
+	e.b, valid = appendStringValid(e.b, s, e.ascii)
+	if !valid {
+		e.exact = false
+	}
+}
+
+// newlineSpaces serves newline for two-space indentation.
+const newlineSpaces = "\n                                                                "
+
+func (e *encoder) newline(level int) {
+	if e.indent == "  " && 1+2*level <= len(newlineSpaces) {
+		e.b = append(e.b, newlineSpaces[:1+2*level]...)
+		return
+	}
+	e.b = append(e.b, '\n')
 	for i := 0; i < level; i++ {
-		b.WriteString(indent)
+		e.b = append(e.b, e.indent...)
 	}
 }
 
-func encode(b *bytes.Buffer, v any, ascii bool, indent string, level int) error {
+func (e *encoder) value(v any, level int) error {
 	switch t := v.(type) {
 	case nil:
-		b.WriteString("null")
+		e.b = append(e.b, "null"...)
 	case bool:
 		if t {
-			b.WriteString("true")
+			e.b = append(e.b, "true"...)
 		} else {
-			b.WriteString("false")
+			e.b = append(e.b, "false"...)
 		}
 	case string:
-		writeString(b, t, ascii)
+		e.str(t)
 	case json.Number:
+		if !validNumber(string(t)) {
+			e.exact = false
+		}
 		if t == "" {
-			b.WriteByte('0')
+			e.b = append(e.b, '0')
 		} else {
-			b.WriteString(string(t))
+			e.b = append(e.b, t...)
 		}
 	case int:
-		b.WriteString(strconv.Itoa(t))
+		e.exact = false
+		e.b = strconv.AppendInt(e.b, int64(t), 10)
 	case int64:
-		b.WriteString(strconv.FormatInt(t, 10))
+		e.exact = false
+		e.b = strconv.AppendInt(e.b, t, 10)
 	case float64:
+		e.exact = false
 		if math.IsNaN(t) || math.IsInf(t, 0) {
 			return fmt.Errorf("jsonx: cannot encode %v: not a JSON number", t)
 		}
-		b.WriteString(FormatFloat(t))
+		e.b = append(e.b, FormatFloat(t)...)
 	case *Object:
 		if t == nil {
-			b.WriteString("null")
+			e.exact = false
+			e.b = append(e.b, "null"...)
 			return nil
+		}
+		if level >= MaxDepth {
+			e.exact = false
 		}
 		if len(t.keys) == 0 {
-			b.WriteString("{}")
+			e.b = append(e.b, "{}"...)
 			return nil
 		}
-		b.WriteByte('{')
+		var quoted []string
+		if t.shape != nil {
+			quoted = t.shape.quoted
+		}
+		e.b = append(e.b, '{')
 		for i, k := range t.keys {
 			if i > 0 {
-				b.WriteByte(',')
+				e.b = append(e.b, ',')
 			}
-			if indent != "" {
-				newline(b, indent, level+1)
+			if e.indent != "" {
+				e.newline(level + 1)
 			}
-			writeString(b, k, ascii)
-			b.WriteByte(':')
-			if indent != "" {
-				b.WriteByte(' ')
+			if quoted != nil {
+				e.b = append(e.b, quoted[i]...)
+			} else {
+				e.str(k)
 			}
-			if err := encode(b, t.vals[k], ascii, indent, level+1); err != nil {
+			e.b = append(e.b, ':')
+			if e.indent != "" {
+				e.b = append(e.b, ' ')
+			}
+			if err := e.value(t.vals[i], level+1); err != nil {
 				return err
 			}
 		}
-		if indent != "" {
-			newline(b, indent, level)
+		if e.indent != "" {
+			e.newline(level)
 		}
-		b.WriteByte('}')
+		e.b = append(e.b, '}')
 	case []any:
+		if t == nil || level >= MaxDepth {
+			e.exact = false
+		}
 		if len(t) == 0 {
-			b.WriteString("[]")
+			e.b = append(e.b, "[]"...)
 			return nil
 		}
-		b.WriteByte('[')
-		for i, e := range t {
+		e.b = append(e.b, '[')
+		for i, el := range t {
 			if i > 0 {
-				b.WriteByte(',')
+				e.b = append(e.b, ',')
 			}
-			if indent != "" {
-				newline(b, indent, level+1)
+			if e.indent != "" {
+				e.newline(level + 1)
 			}
-			if err := encode(b, e, ascii, indent, level+1); err != nil {
+			if err := e.value(el, level+1); err != nil {
 				return err
 			}
 		}
-		if indent != "" {
-			newline(b, indent, level)
+		if e.indent != "" {
+			e.newline(level)
 		}
-		b.WriteByte(']')
+		e.b = append(e.b, ']')
 	case []string:
+		e.exact = false
 		arr := make([]any, len(t))
 		for i, s := range t {
 			arr[i] = s
 		}
-		return encode(b, arr, ascii, indent, level)
+		return e.value(arr, level)
 	case json.Marshaler:
+		e.exact = false
 		raw, err := t.MarshalJSON()
 		if err != nil {
 			return err
 		}
-		b.Write(raw)
+		e.b = append(e.b, raw...)
 	default:
 		return fmt.Errorf("jsonx: cannot encode %T", v)
 	}
@@ -580,45 +1271,111 @@ func FormatFloat(f float64) string {
 
 const hexDigits = "0123456789abcdef"
 
-func writeString(b *bytes.Buffer, s string, ascii bool) {
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"':
-			b.WriteString(`\"`)
-		case r == '\\':
-			b.WriteString(`\\`)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r == '\b':
-			b.WriteString(`\b`)
-		case r == '\f':
-			b.WriteString(`\f`)
-		case r < 0x20 || (ascii && r > 0x7e) || r == 0x2028 || r == 0x2029:
-			if r > 0xffff {
-				r1, r2 := surrogates(r)
-				writeU(b, r1)
-				writeU(b, r2)
-			} else {
-				writeU(b, r)
-			}
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
+// appendString appends s as a JSON string. Printable ASCII other than '"'
+// and '\' is copied as is (DEL too unless ascii), the usual control
+// characters get their short escapes, other control characters, U+2028,
+// U+2029 and (with ascii) everything outside ASCII get \uXXXX escapes
+// (surrogate pairs above U+FFFF). Each byte of invalid UTF-8 stands for
+// U+FFFD, as ranging over the string yields it.
+func appendString(b []byte, s string, ascii bool) []byte {
+	b, _ = appendStringValid(b, s, ascii)
+	return b
 }
 
-func writeU(b *bytes.Buffer, r rune) {
-	b.WriteString(`\u`)
-	b.WriteByte(hexDigits[(r>>12)&0xf])
-	b.WriteByte(hexDigits[(r>>8)&0xf])
-	b.WriteByte(hexDigits[(r>>4)&0xf])
-	b.WriteByte(hexDigits[r&0xf])
+// appendStringValid is appendString that also reports whether s is valid
+// UTF-8.
+func appendStringValid(b []byte, s string, ascii bool) ([]byte, bool) {
+	valid := true
+	b = append(b, '"')
+	start := 0 // s[start:i] is pending verbatim output
+	for i := 0; i < len(s); {
+		// Skip eight plain bytes at a time: none below 0x20, none of '"'
+		// and '\', none from 0x7f up.
+		for i+8 <= len(s) {
+			w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+			if hasLess(w, 0x20)|hasZeroByte(w^(lsb*'"'))|hasZeroByte(w^(lsb*'\\'))|hasZeroByte(w^(lsb*0x7f))|(w&msb) != 0 {
+				break
+			}
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && (c != 0x7f || !ascii) {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"':
+				b = append(b, '\\', '"')
+			case '\\':
+				b = append(b, '\\', '\\')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			default:
+				b = appendU(b, rune(c))
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			valid = false
+		}
+		switch {
+		case ascii:
+			b = append(b, s[start:i]...)
+			if r > 0xffff {
+				r1, r2 := surrogates(r)
+				b = appendU(b, r1)
+				b = appendU(b, r2)
+			} else {
+				b = appendU(b, r)
+			}
+		case r == 0x2028 || r == 0x2029:
+			b = append(b, s[start:i]...)
+			b = appendU(b, r)
+		case r == utf8.RuneError && size == 1:
+			b = append(b, s[start:i]...)
+			b = utf8.AppendRune(b, utf8.RuneError)
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"'), valid
+}
+
+// Byte-parallel tests on the eight bytes of a word.
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// hasZeroByte is non-zero when a byte of w is zero.
+func hasZeroByte(w uint64) uint64 { return (w - lsb) & ^w & msb }
+
+// hasLess is non-zero when a byte of w is below n (n <= 128).
+func hasLess(w uint64, n uint64) uint64 { return (w - lsb*n) & ^w & msb }
+
+func appendU(b []byte, r rune) []byte {
+	return append(b, '\\', 'u', hexDigits[(r>>12)&0xf], hexDigits[(r>>8)&0xf], hexDigits[(r>>4)&0xf], hexDigits[r&0xf])
 }
 
 func surrogates(r rune) (rune, rune) {

@@ -12,11 +12,11 @@ const AzureDefaultAPIVersion = "2024-12-01-preview"
 
 // llmBefore is the input normalisation of data-model.md §3.2, applied to the
 // raw LLM object before its fields are validated.
-func llmBefore(v *vctx, in *jsonx.Object, loc []any) *jsonx.Object {
+func llmBefore(v *vctx, in *jsonx.Object) *jsonx.Object {
 	modelVal := in.Value("model")
 	if falsy(modelVal) {
 		msg := "model must be specified in LLM"
-		v.add("value_error", loc, "Value error, "+msg, nil, jsonx.Obj("error", msg))
+		v.add("value_error", "Value error, "+msg, nil, jsonx.Obj("error", msg))
 		return nil
 	}
 	name, ok := modelVal.(string)

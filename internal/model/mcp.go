@@ -56,7 +56,7 @@ func buildMCP() (*model, *union) {
 		fld("state", tModel(state).null(), nil))
 
 	for _, m := range []*model{none, apiKey, bearer, basic, header, authentication, tokens, clientInfo, state, oauth} {
-		m.compact = true
+		m.setCompact()
 	}
 	auth := newUnion("MCPAuthCredential", "strategy", "", none, apiKey, bearer, basic, header, oauth)
 
@@ -76,7 +76,7 @@ func buildMCP() (*model, *union) {
 		fld("auth", tUnion(auth).null(), nil),
 		fld("enabled", tBool(), true),
 	)
-	server.compact = true
+	server.setCompact()
 	server.after = mcpServerAfter
 	return server, auth
 }
@@ -106,22 +106,22 @@ func buildMCPPatch() *model {
 }
 
 // mcpServerAfter applies the MCPServer model rules (data-model.md §6.2).
-func mcpServerAfter(v *vctx, m *model, out *jsonx.Object, loc []any) {
+func mcpServerAfter(v *vctx, m *model, out *jsonx.Object) {
 	transport, _ := out.String("transport")
 	switch transport {
 	case "stdio":
 		if out.Value("command") == nil {
-			v.modelError(m, out, loc, "stdio transport requires 'command'")
+			v.modelError(m, out, "stdio transport requires 'command'")
 		}
 	case "http", "streamable-http", "sse":
 		if out.Value("url") == nil {
-			v.modelError(m, out, loc, transport+" transport requires 'url'")
+			v.modelError(m, out, transport+" transport requires 'url'")
 		}
 	}
 	if out.Value("auth") != nil {
 		for _, k := range out.Object("headers").Keys() {
 			if strings.EqualFold(k, "authorization") {
-				v.modelError(m, out, loc,
+				v.modelError(m, out,
 					"an explicit Authorization header cannot be combined with 'auth'")
 				break
 			}
@@ -139,6 +139,6 @@ func ValidateMCPServer(doc *jsonx.Object, in Input) (*jsonx.Object, error) {
 // ValidateMCPServerPatch validates a PATCH body for one MCP server
 // (data-model.md §6.4): all members optional and nullable, unknown rejected.
 func ValidateMCPServerPatch(doc *jsonx.Object) error {
-	_, err := validateTop(tModel(schemas.mcpPatch), doc, Input{})
+	_, err := validateTop(schemas.mcpPatchT, doc, Input{})
 	return err
 }

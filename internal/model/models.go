@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/openhands-go/sdk/internal/jsonx"
 )
@@ -46,6 +47,7 @@ type registry struct {
 	agentT        *typ
 	llmT          *typ
 	mcpServerT    *typ
+	mcpPatchT     *typ
 	conversationT *typ
 }
 
@@ -138,7 +140,8 @@ func buildRegistry() *registry {
 	r.llmT = tModel(r.llm)
 	r.mcpServerT = tModel(r.mcpServer)
 	r.conversationT = tModel(r.conversation)
-	for _, t := range []*typ{r.agentT, r.llmT, r.mcpServerT, r.conversationT, tModel(r.mcpPatch)} {
+	r.mcpPatchT = tModel(r.mcpPatch)
+	for _, t := range []*typ{r.agentT, r.llmT, r.mcpServerT, r.conversationT, r.mcpPatchT} {
 		markSecrets(t)
 	}
 	return r
@@ -222,8 +225,8 @@ func buildLLM() *model {
 
 func buildTool() *model {
 	return newModel("Tool", extraIgnore,
-		req("name", tString().checked(func(v any) string {
-			if strings.TrimSpace(v.(string)) == "" {
+		req("name", tString().checkedStr(func(s string) string {
+			if strings.TrimSpace(s) == "" {
 				return "tool name must not be blank"
 			}
 			return ""
@@ -274,7 +277,7 @@ func nowStamp() any { return time.Now().UTC().Format("2006-01-02T15:04:05.000000
 
 func buildAgentContext(secretSource *union) *model {
 	return newModel("AgentContext", extraIgnore,
-		fld("skills", tArray(tObject()).checked(checkSkills), []any{}),
+		fld("skills", tArray(tObject()).checkedArr(checkSkills), []any{}),
 		fld("system_message_suffix", tString().null(), nil),
 		fld("user_message_suffix", tString().null(), nil),
 		fld("load_user_skills", tBool(), false),
@@ -290,9 +293,9 @@ func buildAgentContext(secretSource *union) *model {
 }
 
 // checkSkills enforces unique skill names.
-func checkSkills(v any) string {
+func checkSkills(v []any) string {
 	seen := map[string]bool{}
-	for _, it := range v.([]any) {
+	for _, it := range v {
 		o, _ := it.(*jsonx.Object)
 		name, ok := o.String("name")
 		if !ok {
@@ -312,9 +315,45 @@ var secretHeaderWords = [...]string{"AUTHORIZATION", "COOKIE", "CREDENTIAL", "KE
 
 // IsSecretHeaderName reports whether a LookupSecret header value is secret.
 func IsSecretHeaderName(name string) bool {
+	ascii := true
+	for i := 0; i < len(name); i++ {
+		if name[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		for _, w := range secretHeaderWords {
+			if containsUpperASCII(name, w) {
+				return true
+			}
+		}
+		return false
+	}
 	u := strings.ToUpper(name)
 	for _, w := range secretHeaderWords {
 		if strings.Contains(u, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsUpperASCII reports whether strings.ToUpper(s) contains w, for
+// ASCII s and upper-case ASCII w, without building the upper-case copy.
+func containsUpperASCII(s, w string) bool {
+	for i := 0; i+len(w) <= len(s); i++ {
+		j := 0
+		for ; j < len(w); j++ {
+			c := s[i+j]
+			if c >= 'a' && c <= 'z' {
+				c -= 'a' - 'A'
+			}
+			if c != w[j] {
+				break
+			}
+		}
+		if j == len(w) {
 			return true
 		}
 	}
@@ -327,6 +366,9 @@ const DefaultInternalServerURL = "http://127.0.0.1:8000"
 // resolveLookupURL resolves a URL without scheme and host against
 // OH_INTERNAL_SERVER_URL (data-model.md §9.2).
 func resolveLookupURL(s string) string {
+	if hasURLScheme(s) {
+		return s
+	}
 	ref, err := url.Parse(s)
 	if err != nil || ref.Scheme != "" || ref.Host != "" {
 		return s
@@ -340,6 +382,38 @@ func resolveLookupURL(s string) string {
 		return s
 	}
 	return b.ResolveReference(ref).String()
+}
+
+// lookupURLIsAbsolute reports whether resolveLookupURL returns s unchanged
+// without consulting the environment.
+func lookupURLIsAbsolute(s string) bool {
+	if hasURLScheme(s) {
+		return true
+	}
+	ref, err := url.Parse(s)
+	return err != nil || ref.Scheme != "" || ref.Host != ""
+}
+
+// hasURLScheme reports whether s starts with a scheme as url.Parse reads
+// it (a letter, then letters, digits, '+', '-' or '.', then ':'). For such
+// s url.Parse either fails or returns a non-empty Scheme, so
+// resolveLookupURL returns s unchanged either way.
+func hasURLScheme(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
+		case '0' <= c && c <= '9' || c == '+' || c == '-' || c == '.':
+			if i == 0 {
+				return false
+			}
+		case c == ':':
+			return i > 0
+		default:
+			return false
+		}
+	}
+	return false
 }
 
 func buildSecretSources() *union {
@@ -364,16 +438,14 @@ func buildSecretSources() *union {
 func buildFileSecretSpec() *model {
 	return newModel("ACPFileSecretSpec", extraIgnore,
 		req("secret_name", tString().min(1)),
-		req("filename", tString().checked(func(v any) string {
-			s := v.(string)
+		req("filename", tString().checkedStr(func(s string) string {
 			if strings.ContainsAny(s, `/\`) || s == "." || s == ".." {
 				return "filename must be a bare basename, not a path"
 			}
 			return ""
 		})),
 		req("env_var", tString().min(1)),
-		req("subdir", tString().min(1).checked(func(v any) string {
-			s := v.(string)
+		req("subdir", tString().min(1).checkedStr(func(s string) string {
 			bad := strings.HasPrefix(s, "/") || strings.TrimSpace(s) == "" || strings.TrimSpace(s) == "."
 			for _, part := range strings.Split(s, "/") {
 				if part == ".." {

@@ -12,9 +12,29 @@ import (
 var errEncrypt = errors.New("model: cannot encrypt a secret value")
 
 // renderer copies an internal document, rendering every secret for mode.
+// With share set, parts of the document that hold no secret are not copied
+// but shared with the input: for output that is encoded and dropped at
+// once, never for documents handed to callers.
+//
+// With check set (AtRest only), ok is cleared when loading the rendered
+// document back would not give the internal document (see
+// AppendSettingsFileReusable): a secret that is blank or, with a cipher,
+// looks like a token, a Sealed value without a cipher, or a LookupSecret
+// URL that resolving would change.
 type renderer struct {
-	mode Mode
-	c    *cipher.Cipher
+	mode  Mode
+	c     *cipher.Cipher
+	share bool
+	check bool
+	ok    bool
+}
+
+// copy returns v itself when sharing, a deep copy otherwise.
+func (r *renderer) copy(v any) any {
+	if r.share {
+		return v
+	}
+	return jsonx.Clone(v)
 }
 
 // value returns a rendered copy of in, which has type t. keep=false means
@@ -24,11 +44,14 @@ func (r *renderer) value(t *typ, in any) (any, bool, error) {
 	if in == nil {
 		return nil, true, nil
 	}
-	if !t.hasSecret {
-		return jsonx.Clone(in), true, nil
+	if !t.hasSecret && !(r.check && t.hasNorm) {
+		return r.copy(in), true, nil
 	}
 	switch x := in.(type) {
 	case Sealed:
+		if r.check && (r.c == nil || !cipher.LooksLikeToken(x.Token)) {
+			r.ok = false
+		}
 		if r.mode == AtRest {
 			return x.Token, true, nil
 		}
@@ -42,35 +65,41 @@ func (r *renderer) value(t *typ, in any) (any, bool, error) {
 				}
 			}
 		}
-		if sec == noSecret {
-			return x, true, nil
+		if r.check && t.norm != nil && !lookupURLIsAbsolute(x) {
+			r.ok = false
 		}
-		s, err := r.secret(x)
+		if sec == noSecret {
+			return in, true, nil
+		}
+		if r.check && (blankSecret(x) || (r.c != nil && cipher.LooksLikeToken(x))) {
+			r.ok = false
+		}
+		s, err := r.secret(in, x)
 		return s, true, err
 	}
 	switch t.kind {
 	case kModel:
 		obj, ok := in.(*jsonx.Object)
 		if !ok || obj == nil {
-			return jsonx.Clone(in), true, nil
+			return r.copy(in), true, nil
 		}
 		out, err := r.model(t.model, obj)
 		return out, true, err
 	case kUnion:
 		obj, ok := in.(*jsonx.Object)
 		if !ok || obj == nil {
-			return jsonx.Clone(in), true, nil
+			return r.copy(in), true, nil
 		}
 		m := t.union.variantOf(obj)
 		if m == nil {
-			return obj.Clone(), true, nil
+			return r.copy(obj), true, nil
 		}
 		out, err := r.model(m, obj)
 		return out, true, err
 	case kArray:
 		arr, ok := in.([]any)
 		if !ok {
-			return jsonx.Clone(in), true, nil
+			return r.copy(in), true, nil
 		}
 		out := make([]any, 0, len(arr))
 		for _, e := range arr {
@@ -86,23 +115,30 @@ func (r *renderer) value(t *typ, in any) (any, bool, error) {
 	case kMap:
 		obj, ok := in.(*jsonx.Object)
 		if !ok || obj == nil {
-			return jsonx.Clone(in), true, nil
+			return r.copy(in), true, nil
 		}
-		out := jsonx.NewObject()
-		for _, k := range obj.Keys() {
+		n := obj.Len()
+		vals := make([]any, n)
+		all := true
+		for i := 0; i < n; i++ {
+			k, v := obj.At(i)
 			et := t.elem
 			if t.secretKey != nil && !t.secretKey(k) {
 				et = t.plainElem
 			}
-			val, keep, err := r.value(et, obj.Value(k))
+			val, keep, err := r.value(et, v)
 			if err != nil {
 				return nil, false, err
 			}
-			if keep {
-				out.Set(k, val)
+			if !keep {
+				val, all = droppedT{}, false
 			}
+			vals[i] = val
 		}
-		return out, true, nil
+		if all {
+			return obj.WithValues(vals), true, nil
+		}
+		return buildKept(obj.Keys(), vals), true, nil
 	case kAlt:
 		for _, a := range t.alts {
 			if accepts(a, in) {
@@ -110,7 +146,7 @@ func (r *renderer) value(t *typ, in any) (any, bool, error) {
 			}
 		}
 	}
-	return jsonx.Clone(in), true, nil
+	return r.copy(in), true, nil
 }
 
 // variantOf returns the model a validated object belongs to.
@@ -126,39 +162,50 @@ func (u *union) variantOf(obj *jsonx.Object) *model {
 }
 
 func (r *renderer) model(m *model, obj *jsonx.Object) (*jsonx.Object, error) {
-	out := jsonx.NewObject()
-	for _, k := range obj.Keys() {
-		v := obj.Value(k)
-		f := m.index[k]
+	n := obj.Len()
+	vals := make([]any, n)
+	all := true
+	for i := 0; i < n; i++ {
+		k, v := obj.At(i)
+		var f *field
+		if i < len(m.fields) && m.fields[i].name == k {
+			f = m.fields[i] // internal documents follow declaration order
+		} else {
+			f = m.index[k]
+		}
 		if f == nil || f.computed != nil {
-			out.Set(k, jsonx.Clone(v))
-			continue
+			vals[i] = r.copy(v)
+		} else {
+			val, keep, err := r.value(f.t, v)
+			if err != nil {
+				return nil, err
+			}
+			if !keep {
+				val, all = droppedT{}, false
+			}
+			vals[i] = val
 		}
-		val, keep, err := r.value(f.t, v)
-		if err != nil {
-			return nil, err
-		}
-		if keep {
-			out.Set(k, val)
+		if m.compact && emptyMember(vals[i]) {
+			vals[i], all = droppedT{}, false
 		}
 	}
-	if m.compact {
-		compactObject(out)
+	if all {
+		return obj.WithValues(vals), nil
 	}
-	return out, nil
+	return buildKept(obj.Keys(), vals), nil
 }
 
-// secret renders one set secret value.
-func (r *renderer) secret(s string) (any, error) {
+// secret renders one set secret value s (in is s as an interface value).
+func (r *renderer) secret(in any, s string) (any, error) {
 	switch r.mode {
 	case Redacted:
 		return Marker, nil
 	case Plaintext:
-		return s, nil
+		return in, nil
 	case Encrypted, AtRest:
 		if r.c == nil {
 			if r.mode == AtRest {
-				return s, nil
+				return in, nil
 			}
 			return nil, ErrNoCipher
 		}
@@ -171,12 +218,13 @@ func (r *renderer) secret(s string) (any, error) {
 	return Marker, nil
 }
 
-// render renders doc of type t; doc must be an object.
-func render(t *typ, doc *jsonx.Object, mode Mode, c *cipher.Cipher) (*jsonx.Object, error) {
+// render renders doc of type t; doc must be an object. With share, the
+// result shares the parts without secrets with doc (see renderer).
+func render(t *typ, doc *jsonx.Object, mode Mode, c *cipher.Cipher, share bool) (*jsonx.Object, error) {
 	if doc == nil {
 		return nil, errors.New("model: nil document")
 	}
-	r := renderer{mode: mode, c: c}
+	r := renderer{mode: mode, c: c, share: share}
 	out, _, err := r.value(t, doc)
 	if err != nil {
 		return nil, err
@@ -191,17 +239,17 @@ func render(t *typ, doc *jsonx.Object, mode Mode, c *cipher.Cipher) (*jsonx.Obje
 // RenderAgentSettings returns a copy of internal agent settings with secrets
 // rendered for mode (every field present, declaration order).
 func RenderAgentSettings(doc *jsonx.Object, mode Mode, c *cipher.Cipher) (*jsonx.Object, error) {
-	return render(schemas.agentT, doc, mode, c)
+	return render(schemas.agentT, doc, mode, c, false)
 }
 
 // RenderLLM returns a copy of an internal LLM object with secrets rendered
 // for mode.
 func RenderLLM(doc *jsonx.Object, mode Mode, c *cipher.Cipher) (*jsonx.Object, error) {
-	return render(schemas.llmT, doc, mode, c)
+	return render(schemas.llmT, doc, mode, c, false)
 }
 
 // RenderMCPServer returns a copy of an internal MCP server object with
 // secrets rendered for mode (compact form).
 func RenderMCPServer(doc *jsonx.Object, mode Mode, c *cipher.Cipher) (*jsonx.Object, error) {
-	return render(schemas.mcpServerT, doc, mode, c)
+	return render(schemas.mcpServerT, doc, mode, c, false)
 }

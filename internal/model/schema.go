@@ -62,12 +62,16 @@ type typ struct {
 	// values are secret; the others are validated as plain strings.
 	secretKey func(key string) bool
 	plainElem *typ
-	// check returns a value_error message for an otherwise valid value.
-	check func(v any) string
+	// checkStr (kString) and checkArr (kArray) return a value_error message
+	// for an otherwise valid value.
+	checkStr func(s string) string
+	checkArr func(a []any) string
 	// norm rewrites a valid string (LookupSecret URL resolution).
 	norm func(s string) string
-	// hasSecret is true when a secret can occur at or below this position.
+	// hasSecret is true when a secret can occur at or below this position,
+	// hasNorm when a string with norm can.
 	hasSecret bool
+	hasNorm   bool
 }
 
 // extraMode says what happens to members that are not declared fields.
@@ -89,20 +93,25 @@ type field struct {
 	computed func(in *jsonx.Object) any
 	meta     *fieldMeta   // schema metadata; nil = not exported as a field
 	section  *sectionMeta // explicit schema section
+	// defEmpty: the default is null or {} (set by newModel for compact
+	// models, whose defaults are constants).
+	defEmpty bool
 }
 
 // model is an object type with declared fields in output order.
 type model struct {
 	name   string
 	fields []*field
+	names  []string // field names in order
 	index  map[string]*field
+	shape  *jsonx.Shape // the field names, shared by every output object
 	extra  extraMode
 	// before runs on the raw object before field validation and returns the
 	// object to validate (a copy when it changes anything), or nil after
-	// recording an error.
-	before func(v *vctx, in *jsonx.Object, loc []any) *jsonx.Object
+	// recording an error (at v's current path, the model's location).
+	before func(v *vctx, in *jsonx.Object) *jsonx.Object
 	// after runs on the validated output when the fields had no errors.
-	after func(v *vctx, m *model, out *jsonx.Object, loc []any)
+	after func(v *vctx, m *model, out *jsonx.Object)
 	// compact drops null and {} members from the output (MCP objects).
 	compact   bool
 	hasSecret bool
@@ -172,7 +181,9 @@ func (t *typ) bound(op, lit string) *typ {
 	return t
 }
 
-func (t *typ) checked(fn func(any) string) *typ { t.check = fn; return t }
+func (t *typ) checkedStr(fn func(string) string) *typ { t.checkStr = fn; return t }
+
+func (t *typ) checkedArr(fn func([]any) string) *typ { t.checkArr = fn; return t }
 
 // fld builds a field with a default value (cloned on every use).
 func fld(name string, t *typ, def any) *field {
@@ -198,10 +209,27 @@ func (f *field) in(s sectionMeta) *field { f.section = &s; return f }
 // newModel builds a model and indexes its fields.
 func newModel(name string, extra extraMode, fields ...*field) *model {
 	m := &model{name: name, fields: fields, extra: extra, index: make(map[string]*field, len(fields))}
-	for _, f := range fields {
+	names := make([]string, len(fields))
+	for i, f := range fields {
 		m.index[f.name] = f
+		names[i] = f.name
 	}
+	shape, err := jsonx.NewShape(names)
+	if err != nil {
+		panic("model: duplicate field in " + name) // static table, caught by tests
+	}
+	m.shape, m.names = shape, names
 	return m
+}
+
+// setCompact makes m drop null and {} members from its output. Defaults of
+// compact models are constants; the empty ones are noted so that
+// validation does not build them only to drop them.
+func (m *model) setCompact() {
+	m.compact = true
+	for _, f := range m.fields {
+		f.defEmpty = f.def != nil && emptyMember(f.def())
+	}
 }
 
 func newUnion(name, disc, fallback string, variants ...*model) *union {
@@ -216,20 +244,26 @@ func newUnion(name, disc, fallback string, variants ...*model) *union {
 
 // defaults returns a fresh document with every defaulted field.
 func (m *model) defaults() *jsonx.Object {
-	out := jsonx.NewObject()
+	vals := make([]any, len(m.fields))
 	empty := jsonx.NewObject()
-	for _, f := range m.fields {
+	dropped := false
+	for i, f := range m.fields {
 		switch {
 		case f.computed != nil:
-			out.Set(f.name, f.computed(empty))
+			vals[i] = f.computed(empty)
 		case f.def != nil:
-			out.Set(f.name, f.def())
+			vals[i] = f.def()
+		default:
+			vals[i], dropped = droppedT{}, true
+		}
+		if m.compact && emptyMember(vals[i]) {
+			vals[i], dropped = droppedT{}, true
 		}
 	}
-	if m.compact {
-		compactObject(out)
+	if dropped {
+		return buildKept(m.names, vals)
 	}
-	return out
+	return m.shape.Object(vals)
 }
 
 func (m *model) defaultFn() func() any { return func() any { return m.defaults() } }
@@ -239,42 +273,31 @@ func (u *union) defaultFn() func() any {
 	return func() any { return u.variants[u.fallback].defaults() }
 }
 
-// compactObject removes members whose value is null or an empty object.
-func compactObject(o *jsonx.Object) {
-	var drop []string
-	for _, k := range o.Keys() {
-		switch v := o.Value(k).(type) {
-		case nil:
-			drop = append(drop, k)
-		case *jsonx.Object:
-			if v.Len() == 0 {
-				drop = append(drop, k)
-			}
-		}
-	}
-	for _, k := range drop {
-		o.Delete(k)
-	}
-}
-
 // ---- secret marking ---------------------------------------------------
 
-// markSecrets computes hasSecret bottom-up and prepares plain map elements.
-// The schema has no cycles.
+// markSecrets computes hasSecret and hasNorm bottom-up and prepares plain
+// map elements. The schema has no cycles.
 func markSecrets(t *typ) bool {
+	h, _ := mark(t)
+	return h
+}
+
+// mark sets t.hasSecret and t.hasNorm and returns them.
+func mark(t *typ) (secret, norm bool) {
 	if t == nil {
-		return false
+		return false, false
 	}
-	h := t.secret != noSecret
+	h, n := t.secret != noSecret, t.norm != nil
+	or := func(hs, ns bool) { h, n = h || hs, n || ns }
 	switch t.kind {
 	case kModel:
-		h = markModel(t.model) || h
+		or(markModel(t.model))
 	case kUnion:
 		for _, tag := range t.union.tags {
-			h = markModel(t.union.variants[tag]) || h
+			or(markModel(t.union.variants[tag]))
 		}
 	case kArray, kMap:
-		h = markSecrets(t.elem) || h
+		or(mark(t.elem))
 		if t.secretKey != nil && t.plainElem == nil {
 			p := *t.elem
 			p.secret = noSecret
@@ -283,20 +306,20 @@ func markSecrets(t *typ) bool {
 		}
 	case kAlt:
 		for _, a := range t.alts {
-			h = markSecrets(a) || h
+			or(mark(a))
 		}
 	}
-	t.hasSecret = h
-	return h
+	t.hasSecret, t.hasNorm = h, n
+	return h, n
 }
 
-func markModel(m *model) bool {
-	h := false
+func markModel(m *model) (secret, norm bool) {
 	for _, f := range m.fields {
-		if f.computed == nil && markSecrets(f.t) {
-			h = true
+		if f.computed == nil {
+			h, n := mark(f.t)
+			secret, norm = secret || h, norm || n
 		}
 	}
-	m.hasSecret = h
-	return h
+	m.hasSecret = secret
+	return secret, norm
 }

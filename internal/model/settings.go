@@ -43,15 +43,32 @@ func ValidateConversationSettings(doc *jsonx.Object) (*jsonx.Object, error) {
 
 // Response builds the SettingsResponse for mode (data-model.md §1).
 func (s *Settings) Response(mode Mode, c *cipher.Cipher) (*jsonx.Object, error) {
-	agent, err := RenderAgentSettings(s.Agent, mode, c)
+	return s.response(mode, c, false)
+}
+
+// ResponseView is Response without the copies: the result shares every
+// part that holds no secret with s. It is meant to be encoded at once; it
+// must not be modified, and s must not change while it is in use.
+func (s *Settings) ResponseView(mode Mode, c *cipher.Cipher) (*jsonx.Object, error) {
+	return s.response(mode, c, true)
+}
+
+func (s *Settings) response(mode Mode, c *cipher.Cipher, share bool) (*jsonx.Object, error) {
+	agent, err := render(schemas.agentT, s.Agent, mode, c, share)
 	if err != nil {
 		return nil, err
 	}
-	conv := s.Conversation.Clone()
+	conv := s.Conversation
+	if !share {
+		conv = conv.Clone()
+	}
 	if conv == nil {
 		conv = DefaultConversationSettings()
 	}
-	misc := s.Misc.Clone()
+	misc := s.Misc
+	if !share {
+		misc = misc.Clone()
+	}
 	if misc == nil {
 		misc = jsonx.NewObject()
 	}

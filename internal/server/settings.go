@@ -1,11 +1,15 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"sync"
 	"sync/atomic"
 
 	"github.com/openhands-go/sdk/internal/cipher"
@@ -39,7 +43,36 @@ type settingsEntry struct {
 
 // settingsCache holds the latest entry; a Stat whose Version differs from
 // the entry's makes readers load the file again (every write changes it).
-type settingsCache struct{ cur atomic.Pointer[settingsEntry] }
+// file remembers the settings of the last settings.json this server wrote,
+// keyed by the file's bytes, so that reading those bytes back needs no
+// parsing or validation.
+type settingsCache struct {
+	cur  atomic.Pointer[settingsEntry]
+	file atomic.Pointer[fileEntry]
+	// bufs holds *[]byte buffers for encoding write responses.
+	bufs sync.Pool
+}
+
+// fileEntry says that model.LoadSettingsFile(data, Input{Cipher: the
+// server's cipher, FromDisk: true}) returns settings identical to s (see
+// model.AppendSettingsFileReusable). s and everything it points to are never
+// modified; users copy the Settings struct before replacing its parts.
+type fileEntry struct {
+	data []byte
+	s    *model.Settings
+}
+
+// loadSettingsFile is model.LoadSettingsFile for the server's cipher,
+// answered from the file cache when data are the bytes last written. The
+// result may share its parts with the cache: callers replace them, they
+// never modify them in place.
+func (s *Server) loadSettingsFile(data []byte) (*model.Settings, error) {
+	if fe := s.settings.file.Load(); fe != nil && bytes.Equal(fe.data, data) {
+		c := *fe.s
+		return &c, nil
+	}
+	return model.LoadSettingsFile(data, model.Input{Cipher: s.c, FromDisk: true})
+}
 
 // schemaCache keeps the rendered schema documents (and the OpenAPI one).
 type schemaCache struct{ agent, conversation, openapi atomic.Pointer[[]byte] }
@@ -59,7 +92,7 @@ func (e *settingsEntry) render(mode model.Mode, c *cipher.Cipher) ([]byte, error
 			return *b, nil
 		}
 	}
-	obj, err := e.s.Response(mode, c)
+	obj, err := e.s.ResponseView(mode, c)
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +138,7 @@ func (s *Server) currentSettings(ctx context.Context) (*settingsEntry, error) {
 	case err != nil:
 		return nil, &internalError{msg: "Failed to read settings", err: err}
 	default:
-		loaded, lerr := model.LoadSettingsFile(data, model.Input{Cipher: s.c, FromDisk: true})
+		loaded, lerr := s.loadSettingsFile(data)
 		if lerr != nil {
 			s.log.Warn("Settings file cannot be loaded; using defaults", "reason", safeErrText(lerr))
 			e.state = settingsUnloadable
@@ -232,13 +265,29 @@ func (s *Server) patchSettings(w http.ResponseWriter, r *http.Request) error {
 	return s.respondSettings(w, http.StatusOK, next)
 }
 
+// maxPooledBuf is the largest response buffer kept for reuse.
+const maxPooledBuf = 1 << 20
+
 // respondSettings answers the redacted SettingsResponse of a write.
 func (s *Server) respondSettings(w http.ResponseWriter, status int, st *model.Settings) error {
-	obj, err := st.Response(model.Redacted, s.c)
+	obj, err := st.ResponseView(model.Redacted, s.c)
 	if err != nil {
 		return &internalError{msg: "Failed to render settings", err: err}
 	}
-	writeJSON(w, status, obj)
+	bp, _ := s.settings.bufs.Get().(*[]byte)
+	if bp == nil {
+		bp = new([]byte)
+	}
+	body, err := jsonx.AppendMarshal((*bp)[:0], obj)
+	if err != nil {
+		writeJSON(w, status, obj) // answers the encoding failure
+		return nil
+	}
+	writeJSONBytes(w, status, body) // the writer copies body
+	if cap(body) <= maxPooledBuf {
+		*bp = body
+		s.settings.bufs.Put(bp)
+	}
 	return nil
 }
 
@@ -265,7 +314,8 @@ func (s *Server) applyUpdate(r *http.Request, u *settingsUpdate, pre func(cur *m
 		u.agent.Set("llm", rendered)
 	}
 	host := clientHost(r)
-	next, err := s.mutateSettings(ctx, detailUpdateFailed, func(cur *model.Settings) error {
+	var fresh validatedParts
+	next, err := s.mutate(ctx, detailUpdateFailed, &fresh, func(cur *model.Settings) error {
 		if pre != nil {
 			if err := pre(cur); err != nil {
 				return err
@@ -276,14 +326,15 @@ func (s *Server) applyUpdate(r *http.Request, u *settingsUpdate, pre func(cur *m
 			if err != nil {
 				return s.validationFailed(host, err)
 			}
-			cur.Agent = agent
+			cur.Agent, fresh.agent = agent, agent
 		}
 		if u.conversation != nil {
+			// DeepMerge copies what it takes from the diff.
 			base := cur.Conversation.Clone()
 			if base == nil {
 				base = jsonx.NewObject()
 			}
-			merged := migrate.DeepMerge(base, u.conversation.Clone())
+			merged := migrate.DeepMerge(base, u.conversation)
 			if err := migrate.ConversationSettings(merged); err != nil {
 				return s.validationFailed(host, err)
 			}
@@ -291,14 +342,14 @@ func (s *Server) applyUpdate(r *http.Request, u *settingsUpdate, pre func(cur *m
 			if err != nil {
 				return s.validationFailed(host, err)
 			}
-			cur.Conversation = conv
+			cur.Conversation, fresh.conversation = conv, conv
 		}
 		if u.misc != nil {
 			base := cur.Misc.Clone()
 			if base == nil {
 				base = jsonx.NewObject()
 			}
-			cur.Misc = migrate.DeepMerge(base, u.misc.Clone())
+			cur.Misc = migrate.DeepMerge(base, u.misc)
 		}
 		if u.setActiveProfile {
 			cur.ActiveProfile = u.activeProfile
@@ -311,10 +362,12 @@ func (s *Server) applyUpdate(r *http.Request, u *settingsUpdate, pre func(cur *m
 	if err != nil {
 		return nil, err
 	}
-	s.log.Info("Settings updated", "client_host", host,
-		"agent_settings_modified", u.agent != nil,
-		"conversation_settings_modified", u.conversation != nil,
-		"misc_settings_modified", u.misc != nil)
+	if s.log.Enabled(ctx, slog.LevelInfo) {
+		s.log.Info("Settings updated", "client_host", host,
+			"agent_settings_modified", u.agent != nil,
+			"conversation_settings_modified", u.conversation != nil,
+			"misc_settings_modified", u.misc != nil)
+	}
 	return next, nil
 }
 
@@ -324,36 +377,87 @@ func (s *Server) validationFailed(host string, err error) error {
 	return newHTTPError(http.StatusUnprocessableEntity, detailValidation)
 }
 
+// atCurrentAgentVersion reports whether doc's schema_version is the
+// literal of the current agent version (migrate.AgentSettings then only
+// touches its top level).
+func atCurrentAgentVersion(doc *jsonx.Object) bool {
+	v, _ := doc.Value("schema_version").(json.Number)
+	return string(v) == strconv.Itoa(migrate.AgentSettingsVersion)
+}
+
 // mergeAgent applies agent_settings_diff (server-api.md §4.2.1).
+//
+// MergePatch copies what it takes from diff, so diff is not copied. cur is
+// not copied either when the merged document is already at the current
+// schema version: mergePatchShared then shares every member the diff does
+// not touch with cur, which is safe because migrate.AgentSettings only
+// rewrites the (fresh) top level of such a document and validation never
+// modifies its input. Otherwise the document is merged into a deep copy of
+// cur, as migration may rewrite nested members.
 func (s *Server) mergeAgent(cur, diff *jsonx.Object) (*jsonx.Object, error) {
 	curKind, _ := cur.String("agent_kind")
-	var base *jsonx.Object
+	var merged *jsonx.Object
 	if k, ok := diff.Get("agent_kind"); ok && jsonx.Truthy(k) && k != any(curKind) {
 		// Kind switch: nothing of the old settings is kept.
-		base = jsonx.Obj("agent_kind", jsonx.Clone(k))
-	} else {
-		base = cur.Clone()
-		if base == nil {
-			base = jsonx.NewObject()
-		}
+		merged = migrate.MergePatch(jsonx.Obj("agent_kind", jsonx.Clone(k)), diff)
+	} else if cur == nil {
+		merged = migrate.MergePatch(jsonx.NewObject(), diff)
+	} else if merged = mergePatchShared(cur, diff); !atCurrentAgentVersion(merged) {
+		merged = migrate.MergePatch(cur.Clone(), diff)
 	}
-	merged := migrate.MergePatch(base, diff.Clone())
 	if err := migrate.AgentSettings(merged); err != nil {
 		return nil, err
 	}
 	return model.ValidateAgentSettings(merged, model.Input{Cipher: s.c})
 }
 
+// mergePatchShared returns what migrate.MergePatch(base.Clone(), diff)
+// returns, but copies only the objects on the paths the diff changes: the
+// other members are shared with base, which is not modified.
+func mergePatchShared(base, diff *jsonx.Object) *jsonx.Object {
+	out := base.CloneShallow()
+	for i := 0; i < diff.Len(); i++ {
+		k, v := diff.At(i)
+		if v == nil {
+			out.Delete(k)
+			continue
+		}
+		if dv, ok := v.(*jsonx.Object); ok {
+			if bv := out.Object(k); bv != nil {
+				out.Set(k, mergePatchShared(bv, dv))
+				continue
+			}
+		}
+		out.Set(k, jsonx.Clone(v))
+	}
+	return out
+}
+
 // mutateSettings loads settings.json under the settings lock (absent →
 // defaults, unloadable → 409), lets fn change it, and saves it. I/O errors
-// answer 500 with ioDetail.
+// answer 500 with ioDetail. fn replaces parts of cur; it never modifies
+// them in place (they may be shared with the caches).
 func (s *Server) mutateSettings(ctx context.Context, ioDetail string, fn func(cur *model.Settings) error) (*model.Settings, error) {
+	return s.mutate(ctx, ioDetail, nil, fn)
+}
+
+// validatedParts names the parts fn set to fresh validation output (for
+// the file cache; nil parts: none).
+type validatedParts struct{ agent, conversation *jsonx.Object }
+
+// mutate is mutateSettings. When the saved settings are internal form —
+// each of agent and conversation settings either loaded from the file or
+// recorded in fresh as validation output — and the encoder reports them
+// reusable, the written bytes and the settings are remembered in the file
+// cache.
+func (s *Server) mutate(ctx context.Context, ioDetail string, fresh *validatedParts, fn func(cur *model.Settings) error) (*model.Settings, error) {
 	var out *model.Settings
 	var ferr error
 	lerr := s.st.Locked(ctx, store.SettingsLock, func(tx store.Tx) error {
 		ferr = func() error {
 			data, err := tx.Read(store.SettingsFile)
 			var cur *model.Settings
+			var loaded model.Settings // the parts as loaded from the file
 			switch {
 			case errors.Is(err, store.ErrNotExist):
 				if cur, err = defaultSettings(); err != nil {
@@ -363,16 +467,18 @@ func (s *Server) mutateSettings(ctx context.Context, ioDetail string, fn func(cu
 				s.log.Error("Settings update failed - file I/O error", "error", err.Error())
 				return newHTTPError(http.StatusInternalServerError, ioDetail)
 			default:
-				cur, err = model.LoadSettingsFile(data, model.Input{Cipher: s.c, FromDisk: true})
+				cur, err = s.loadSettingsFile(data)
 				if err != nil {
 					s.log.Error("Settings update blocked: settings file cannot be loaded", "reason", safeErrText(err))
 					return newHTTPError(http.StatusConflict, detailCorruptSettings)
 				}
+				loaded = *cur
 			}
 			if err := fn(cur); err != nil {
 				return err
 			}
-			enc, err := model.EncodeSettingsFile(cur, s.c)
+			// Room for the file as it was plus some growth.
+			enc, reusable, err := model.AppendSettingsFileReusable(make([]byte, 0, len(data)+len(data)/16+1024), cur, s.c)
 			if err != nil {
 				return &internalError{msg: "Failed to encode settings", err: err}
 			}
@@ -381,6 +487,16 @@ func (s *Server) mutateSettings(ctx context.Context, ioDetail string, fn func(cu
 				return newHTTPError(http.StatusInternalServerError, ioDetail)
 			}
 			out = cur
+			internal := func(part, fromFile, validated *jsonx.Object) bool {
+				return part != nil && (part == fromFile || part == validated)
+			}
+			if fresh == nil {
+				fresh = &validatedParts{}
+			}
+			if reusable && internal(cur.Agent, loaded.Agent, fresh.agent) &&
+				internal(cur.Conversation, loaded.Conversation, fresh.conversation) {
+				s.settings.file.Store(&fileEntry{data: enc, s: cur})
+			}
 			return nil
 		}()
 		return ferr
